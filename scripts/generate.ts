@@ -1,0 +1,237 @@
+/**
+ * `npm run generate`: spec/*.{yaml,yml,json} → generated/openapi.json + generated/schema.ts.
+ *
+ *   npm run generate                      write generated/
+ *   npm run generate -- --check           exit 1 and list the files when generated/ is stale
+ *   npm run generate -- --spec FILE       use FILE (repeatable) instead of spec/
+ *   npm run generate -- --out DIR         write somewhere else than generated/
+ *   npm run generate -- --no-normalize    skip the normaliser (to see what it fixes)
+ *   npm run generate -- --verbose         list every change instead of a summary per pass
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { basename, extname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { load, YAMLException } from "js-yaml";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
+import * as prettier from "prettier";
+import ts from "typescript";
+import { BaseResolver, createConfig, lintDocument, Source } from "@redocly/openapi-core";
+import { isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+/** An error whose message is meant for the user as is (no stack trace). */
+export class SpecError extends Error {}
+
+interface SpecFile {
+  path: string; // relative to the project root when inside it
+  text: string;
+  sha256: string;
+  doc: JsonObject;
+}
+
+function display(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith("..") ? path : rel;
+}
+
+async function findSpecs(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((n) => SPEC_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+  if (names.length === 0) throw new SpecError(`${display(dir)}: no *.yaml, *.yml or *.json spec found`);
+  return names.map((n) => join(dir, n));
+}
+
+async function loadSpec(path: string): Promise<SpecFile> {
+  const text = await readFile(path, "utf8");
+  let doc: unknown;
+  try {
+    doc = load(text, { filename: display(path) });
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      const at = error.mark ? `:${error.mark.line + 1}:${error.mark.column + 1}` : "";
+      throw new SpecError(`${display(path)}${at}: not valid YAML/JSON: ${error.reason}`);
+    }
+    throw error;
+  }
+  if (!isObject(doc))
+    throw new SpecError(`${display(path)}: /: expected an OpenAPI document (an object), got ${typeof doc}`);
+  if (typeof doc.openapi !== "string" || !doc.openapi.startsWith("3.")) {
+    throw new SpecError(
+      `${display(path)}: /openapi: expected an OpenAPI 3.x version string, got ${JSON.stringify(doc.openapi ?? null)}`,
+    );
+  }
+  return { path: display(path), text, sha256: createHash("sha256").update(text).digest("hex"), doc };
+}
+
+/** Several spec files become one document: paths and components are merged; a conflicting duplicate is an error. */
+function merge(specs: SpecFile[]): JsonObject {
+  const [first, ...rest] = specs;
+  const doc = structuredClone(first!.doc);
+  for (const spec of rest) {
+    for (const section of ["paths", "components"] as const) {
+      const from = spec.doc[section];
+      if (!isObject(from)) continue;
+      const into = isObject(doc[section]) ? doc[section] : (doc[section] = {});
+      const entries =
+        section === "paths"
+          ? [["", from] as const]
+          : Object.entries(from).filter((e): e is [string, JsonObject] => isObject(e[1]));
+      for (const [group, values] of entries) {
+        const target = group === "" ? into : isObject(into[group]) ? into[group] : (into[group] = {});
+        for (const [key, value] of Object.entries(values)) {
+          if (key in target && JSON.stringify(target[key]) !== JSON.stringify(value)) {
+            const ptr = pointer(group === "" ? [section, key] : [section, group, key]);
+            throw new SpecError(`${spec.path}: ${ptr}: conflicts with the same key in ${first!.path}`);
+          }
+          target[key] = value;
+        }
+      }
+    }
+  }
+  return doc;
+}
+
+/** Validate with Redocly's structural rules; every problem is reported as file, JSON pointer, message. */
+async function validate(doc: JsonObject, label: string, strict: boolean): Promise<void> {
+  const config = await createConfig({
+    rules: { struct: "error", "no-unresolved-refs": "error", "path-parameters-defined": "error" },
+  });
+  const problems = await lintDocument({
+    document: { source: new Source(label, JSON.stringify(doc)), parsed: doc },
+    config: config.styleguide,
+    externalRefResolver: new BaseResolver(),
+  });
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length === 0) return;
+  const lines = errors
+    .slice(0, 20)
+    .map((p) => `  ${label}: ${p.location[0]?.pointer?.replace(/^#/, "") || "/"}: ${p.message}`);
+  if (errors.length > 20) lines.push(`  … and ${errors.length - 20} more`);
+  if (!strict) {
+    console.warn(
+      `warning: the spec is not valid OpenAPI without the normaliser (going on, --no-normalize):\n${lines.join("\n")}`,
+    );
+    return;
+  }
+  throw new SpecError(
+    `the normalised spec is not valid OpenAPI (${errors.length} error${errors.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+  );
+}
+
+const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
+const NULL = ts.factory.createLiteralTypeNode(ts.factory.createNull());
+
+async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: Change) => void): Promise<string> {
+  const ast = await openapiTS(structuredClone(doc) as unknown as OpenAPI3, {
+    defaultNonNullable: false,
+    silent: true,
+    transform(schema, metadata) {
+      if (!binaryAsBlob || schema.format !== "binary") return undefined;
+      const nullable = Array.isArray(schema.type) && schema.type.includes("null");
+      report({
+        pass: "binary-as-blob",
+        pointer: metadata.path?.replace(/^#/, "") ?? "?",
+        before: '"string"',
+        after: nullable ? '"Blob | null"' : '"Blob"',
+      });
+      return nullable ? ts.factory.createUnionTypeNode([BLOB, NULL]) : BLOB;
+    },
+  });
+  return astToString(ast);
+}
+
+function header(specs: SpecFile[], what: string): string {
+  const sources = specs.map((s) => `${s.path} (sha256 ${s.sha256})`).join(", ");
+  return `${what} generated by \`npm run generate\` from ${sources}. Do not edit: change the spec and regenerate.`;
+}
+
+async function format(code: string, file: string): Promise<string> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(code, { ...options, filepath: file });
+}
+
+function printChanges(changes: Change[], verbose: boolean): void {
+  const byPass = new Map<string, Change[]>();
+  for (const c of changes) byPass.set(c.pass, [...(byPass.get(c.pass) ?? []), c]);
+  const cut = (s: string): string => (s.length > 100 ? s.slice(0, 97) + "…" : s);
+  for (const [pass, list] of byPass) {
+    console.log(`[${pass}] ${list.length} change${list.length === 1 ? "" : "s"}`);
+    const shown = verbose ? list : list.slice(0, 5);
+    for (const c of shown) console.log(`  ${c.pointer}: ${cut(c.before)} → ${cut(c.after)}`);
+    if (shown.length < list.length) console.log(`  … and ${list.length - shown.length} more (--verbose lists all)`);
+  }
+}
+
+export interface GenerateOptions {
+  specs?: string[];
+  normalize?: boolean;
+  log?: (changes: Change[]) => void;
+}
+
+/** Produce the generated files in memory: file name → contents. */
+export async function generate(options: GenerateOptions = {}): Promise<Map<string, string>> {
+  const paths = options.specs?.length ? options.specs.map((p) => resolve(p)) : await findSpecs(join(ROOT, "spec"));
+  const specs = await Promise.all(paths.map(loadSpec));
+  const doc = merge(specs);
+  const changes = options.normalize === false ? [] : normalize(doc);
+  await validate(doc, specs.map((s) => s.path).join(" + "), options.normalize !== false);
+  const typescript = await toTypeScript(doc, options.normalize !== false, (c) => changes.push(c));
+  options.log?.(changes);
+
+  const out = new Map<string, string>();
+  const json: JsonObject = { "x-generated": header(specs, "This document is the normalised spec,") as Json, ...doc };
+  // Exactly what prettier's json-stringify parser prints (.prettierrc.json selects it for this file), without its cost.
+  out.set("openapi.json", JSON.stringify(json, null, 2) + "\n");
+  out.set("schema.ts", await format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts"));
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      check: { type: "boolean", default: false },
+      spec: { type: "string", multiple: true },
+      out: { type: "string" },
+      "no-normalize": { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const outDir = resolve(values.out ?? join(ROOT, "generated"));
+  const started = performance.now();
+  const files = await generate({
+    specs: values.spec,
+    normalize: !values["no-normalize"],
+    log: (changes) => printChanges(changes, values.verbose),
+  });
+
+  if (values.check) {
+    const stale: string[] = [];
+    for (const [name, contents] of files) {
+      const current = await readFile(join(outDir, name), "utf8").catch(() => null);
+      if (current === null) stale.push(`${display(join(outDir, name))} (missing)`);
+      else if (current !== contents) stale.push(`${display(join(outDir, name))} (differs)`);
+    }
+    if (stale.length > 0) {
+      console.error(`generated/ is stale; run \`npm run generate\` and commit the result:\n  ${stale.join("\n  ")}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`generated/ is up to date (${[...files.keys()].join(", ")})`);
+    return;
+  }
+
+  await mkdir(outDir, { recursive: true });
+  for (const [name, contents] of files) await writeFile(join(outDir, name), contents);
+  const ms = Math.round(performance.now() - started);
+  console.log(`wrote ${[...files.keys()].map((n) => display(join(outDir, n))).join(", ")} in ${ms} ms`);
+}
+
+if (basename(process.argv[1] ?? "") === basename(import.meta.filename)) {
+  main().catch((error: unknown) => {
+    if (error instanceof SpecError) console.error(`generate: ${error.message}`);
+    else console.error("generate: unexpected failure:", error);
+    process.exit(1);
+  });
+}

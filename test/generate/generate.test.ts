@@ -1,0 +1,177 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, writeFile, cp, mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { generate } from "../../scripts/generate.ts";
+import { normalize, PASSES, type JsonObject } from "../../scripts/normalize.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+const generateCli = (args: string[]) =>
+  run(process.execPath, ["--import", "tsx", join(ROOT, "scripts/generate.ts"), ...args], { cwd: ROOT }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+async function tempDir(): Promise<string> {
+  await mkdir(join(ROOT, ".tmp"), { recursive: true });
+  return mkdtemp(join(ROOT, ".tmp", "gen-"));
+}
+
+describe("npm run generate", () => {
+  it("is deterministic and matches the committed generated/ files", async () => {
+    const first = await generate();
+    const second = await generate();
+    expect([...first.keys()]).toEqual(["openapi.json", "schema.ts"]);
+    for (const [name, contents] of first) {
+      expect(second.get(name)).toBe(contents);
+      expect(await readFile(join(ROOT, "generated", name), "utf8")).toBe(contents);
+    }
+  });
+
+  it("writes a do-not-edit header naming the source file and its sha256", async () => {
+    const files = await generate();
+    const { createHash } = await import("node:crypto");
+    const sha = createHash("sha256")
+      .update(await readFile(join(ROOT, "spec/elevenlabs-tts.yaml")))
+      .digest("hex");
+    expect(files.get("schema.ts")).toContain(`spec/elevenlabs-tts.yaml (sha256 ${sha})`);
+    expect(files.get("schema.ts")).toMatch(/Do not edit/);
+    const json = JSON.parse(files.get("openapi.json")!) as JsonObject;
+    expect(json["x-generated"]).toContain(sha);
+  });
+
+  it("normalises the seed's quirks", async () => {
+    const doc = JSON.parse((await generate()).get("openapi.json")!);
+    const op = doc.paths["/v1/text-to-speech/{voice_id}"].post;
+    expect(doc.components.schemas.V1TextToSpeechVoiceIdPostParametersOutputFormat.enum).toHaveLength(21);
+    expect(doc.components.schemas.V1TextToSpeechVoiceIdPostParametersOutputFormat.enum[0]).toBe("mp3_22050_32");
+    expect(doc.components.schemas.BodyTextToSpeechFullApplyTextNormalization.enum).toEqual(["auto", "on", "off"]);
+    expect(op.tags).toEqual(["subpackage_textToSpeech"]);
+    expect(op.responses["422"]).toEqual({ description: "Validation Error" });
+    expect(op.parameters.map((p: { name: string }) => p.name)).not.toContain("xi-api-key");
+    expect(op.security).toEqual([{ ApiKeyAuth: [] }]);
+    expect(doc.components.securitySchemes.ApiKeyAuth).toEqual({ type: "apiKey", in: "header", name: "xi-api-key" });
+    expect(op.requestBody.required).toBe(true);
+    const body = doc.components.schemas.Body_text_to_speech_full.properties;
+    expect([body.seed.minimum, body.seed.maximum]).toEqual([0, 4294967295]);
+    expect(body.previous_request_ids.maxItems).toBe(3);
+    expect(body.next_request_ids.maxItems).toBe(3);
+    expect(body.pronunciation_dictionary_locators.maxItems).toBe(3);
+    const latency = op.parameters.find((p: { name: string }) => p.name === "optimize_streaming_latency");
+    expect([latency.schema.minimum, latency.schema.maximum]).toEqual([0, 4]);
+  });
+
+  it("reports each change with pass name and JSON pointer, and says nothing for passes with nothing to do", () => {
+    const doc: JsonObject = {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {},
+      components: { schemas: { Fmt: { type: "string", enum: [{ value: "a" }, { value: "b" }] } } },
+    };
+    const changes = normalize(doc);
+    expect(changes).toEqual([
+      {
+        pass: "fern-enums",
+        pointer: "/components/schemas/Fmt/enum",
+        before: '[{"value":"a"},{"value":"b"}]',
+        after: '["a","b"]',
+      },
+    ]);
+    expect(normalize(doc)).toEqual([]); // idempotent: a second run finds nothing
+    expect(PASSES.map((p) => p.name)).toContain("api-key-security");
+  });
+
+  it("prints the passes' findings on the command line", async () => {
+    const out = await tempDir();
+    const { code, stdout } = await generateCli(["--out", out]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("[fern-enums] 2 changes");
+    expect(stdout).toContain("[api-key-security] 3 changes");
+    expect(stdout).toContain("/paths/~1v1~1text-to-speech~1{voice_id}/post/requestBody/required: undefined → true");
+  });
+
+  it("--check passes on a fresh output and catches a hand edit, naming the file", async () => {
+    const out = await tempDir();
+    expect((await generateCli(["--out", out])).code).toBe(0);
+    expect((await generateCli(["--check", "--out", out])).code).toBe(0);
+    const schema = join(out, "schema.ts");
+    await writeFile(schema, (await readFile(schema, "utf8")).replace("voice_id: string;", "voice_id: number;"));
+    const result = await generateCli(["--check", "--out", out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stale/);
+    expect(result.stderr).toContain("schema.ts (differs)");
+    expect(result.stderr).not.toContain("openapi.json");
+  });
+
+  it("fails on an invalid spec with file, JSON pointer and what is wrong (no stack trace)", async () => {
+    const dir = await tempDir();
+    const bad = join(dir, "bad.yaml");
+    const spec = await readFile(join(ROOT, "spec/elevenlabs-tts.yaml"), "utf8");
+    await writeFile(bad, spec.replace("          description: The generated audio file\n", ""));
+    const result = await generateCli(["--spec", bad, "--out", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("bad.yaml: /paths/~1v1~1text-to-speech~1{voice_id}/post/responses/200");
+    expect(result.stderr).toMatch(/description/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+
+    const broken = join(dir, "broken.yaml");
+    await writeFile(broken, "openapi: 3.1.1\npaths: [\n");
+    const yaml = await generateCli(["--spec", broken, "--out", dir]);
+    expect(yaml.code).toBe(1);
+    expect(yaml.stderr).toMatch(/broken\.yaml:\d+:\d+: not valid YAML/);
+
+    const notOpenapi = join(dir, "x.json");
+    await writeFile(notOpenapi, '{"swagger": "2.0"}');
+    const wrong = await generateCli(["--spec", notOpenapi, "--out", dir]);
+    expect(wrong.stderr).toContain("x.json: /openapi: expected an OpenAPI 3.x version string");
+  });
+});
+
+describe("type-level tests", () => {
+  const typeFiles = async () =>
+    (await readdir(join(ROOT, "test/types"))).filter((f) => f.endsWith(".ts") && f !== "helpers.ts").sort();
+
+  function diagnostics(root: string, files: string[]): Map<string, string[]> {
+    const program = ts.createProgram(
+      files.map((f) => join(root, "test/types", f)),
+      {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
+        allowImportingTsExtensions: true,
+        types: [],
+      },
+    );
+    const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
+    for (const d of ts.getPreEmitDiagnostics(program)) {
+      const name = d.file?.fileName.split("/").pop() ?? "?";
+      byFile.get(name)?.push(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    }
+    return byFile;
+  }
+
+  it("hold against generated/schema.ts", async () => {
+    const files = await typeFiles();
+    expect(files).toEqual(["body.ts", "output-format.ts", "response.ts", "unknown-format.ts", "voice-id.ts"]);
+    for (const [file, errors] of diagnostics(ROOT, files)) expect({ file, errors }).toEqual({ file, errors: [] });
+  });
+
+  it("every one of them fails when the normaliser is switched off", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, "generated"));
+    await cp(join(ROOT, "test/types"), join(dir, "test/types"), { recursive: true });
+    const raw = await generate({ normalize: false });
+    await writeFile(join(dir, "generated/schema.ts"), raw.get("schema.ts")!);
+    const files = await typeFiles();
+    for (const [file, errors] of diagnostics(dir, files)) {
+      expect(errors.length, `${file} should not typecheck against the raw schema`).toBeGreaterThan(0);
+    }
+  });
+});

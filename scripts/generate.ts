@@ -18,12 +18,11 @@ import * as prettier from "prettier";
 import ts from "typescript";
 import { BaseResolver, createConfig, lintDocument, Source } from "@redocly/openapi-core";
 import { isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
+import { SpecError } from "./errors.ts";
+import { runtimeData } from "./runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
-
-/** An error whose message is meant for the user as is (no stack trace). */
-export class SpecError extends Error {}
 
 interface SpecFile {
   path: string; // relative to the project root when inside it
@@ -185,6 +184,11 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
   // Exactly what prettier's json-stringify parser prints (.prettierrc.json selects it for this file), without its cost.
   out.set("openapi.json", JSON.stringify(json, null, 2) + "\n");
   out.set("schema.ts", await format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts"));
+  const data = runtimeData(doc);
+  out.set(
+    "runtime.ts",
+    await format(`/**\n * ${header(specs, "Run-time data")}\n */\n\n${data}`, "generated/runtime.ts"),
+  );
   return out;
 }
 

@@ -1,1 +1,29 @@
+/**
+ * elevenlabs-fetch: a tiny typed client for the ElevenLabs Text-to-Speech API. Browser-safe: web-standard APIs only.
+ */
+export { ElevenLabsClient, ElevenLabsEnvironment, type ElevenLabsClientOptions } from "./client.js";
+export {
+  TextToSpeech,
+  type OutputFormat,
+  type RequestOptions,
+  type TextToSpeechRequest,
+  type VoiceSettings,
+} from "./text-to-speech.js";
+export { AudioStream, type AudioMetadata } from "./audio.js";
+export type { ResponsePromise, WithRawResponse } from "./core/response-promise.js";
+export type { ErrorEvent, Hooks, RequestEvent, ResponseEvent } from "./core/transport.js";
+export {
+  AuthenticationError,
+  BadRequestError,
+  ConnectionError,
+  ElevenLabsAbortError,
+  ElevenLabsError,
+  ElevenLabsTimeoutError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  UnprocessableEntityError,
+  ValidationError,
+  type ValidationIssue,
+} from "./core/errors.js";
 export type { paths, components, operations } from "../generated/schema.js";

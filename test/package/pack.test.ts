@@ -16,7 +16,6 @@ describe("npm pack", () => {
   beforeAll(async () => {
     await mkdir(join(ROOT, ".tmp"), { recursive: true });
     const dir = await mkdtemp(join(ROOT, ".tmp", "pack-"));
-    await npm(["run", "build"], ROOT);
     const { stdout } = await npm(["pack", "--json", "--pack-destination", dir], ROOT);
     const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     files = info!.files.map((f) => f.path).sort();

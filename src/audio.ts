@@ -1,0 +1,70 @@
+import { concat, read } from "./core/chunks.js";
+
+/** The result of a synthesis: a web ReadableStream of audio bytes, with the response's metadata beside it. */
+
+/** What ElevenLabs says about a synthesis in its response headers. */
+export interface AudioMetadata {
+  /** `request-id`: quote it to support, or pass it as `previousRequestIds` for request stitching. */
+  requestId?: string;
+  /** `character-cost`: characters billed for this request. */
+  characterCost?: number;
+  /** `history-item-id`: the generation's id in your history (absent with zero-retention logging). */
+  historyItemId?: string;
+  /** `content-type` of the audio, e.g. `audio/mpeg`. */
+  contentType?: string;
+}
+
+export function metadataFrom(headers: Headers): AudioMetadata {
+  const meta: AudioMetadata = {};
+  const requestId = headers.get("request-id");
+  const cost = Number.parseInt(headers.get("character-cost") ?? "", 10);
+  const history = headers.get("history-item-id");
+  const type = headers.get("content-type");
+  if (requestId) meta.requestId = requestId;
+  if (Number.isFinite(cost)) meta.characterCost = cost;
+  if (history) meta.historyItemId = history;
+  if (type) meta.contentType = type;
+  return meta;
+}
+
+/**
+ * Audio as it arrives: read it with `getReader()` or `for await`, or take it whole with `bytes()`. Reading is
+ * single-use, as for any stream. The metadata is available at once, before the body is read.
+ */
+export class AudioStream extends ReadableStream<Uint8Array> implements AudioMetadata {
+  readonly requestId?: string;
+  readonly characterCost?: number;
+  readonly historyItemId?: string;
+  readonly contentType?: string;
+
+  constructor(body: ReadableStream<Uint8Array>, metadata: AudioMetadata) {
+    const reader = body.getReader();
+    super(
+      {
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    Object.assign(this, metadata);
+  }
+
+  /** Read the whole stream into one Uint8Array. */
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return concat(this);
+  }
+
+  /** Read the whole stream into a Blob typed with the response's content type. */
+  async blob(): Promise<Blob> {
+    return new Blob([await this.bytes()], this.contentType ? { type: this.contentType } : {});
+  }
+
+  /** `for await (const chunk of audio)`, also where the platform's ReadableStream lacks it. */
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    return read(this);
+  }
+}

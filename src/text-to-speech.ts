@@ -1,0 +1,188 @@
+/** `client.textToSpeech`: the official SDK's TTS surface, on openapi-fetch and the generated types. */
+import type { Client } from "openapi-fetch";
+import type { paths } from "../generated/schema.js";
+import { textToSpeechConvert as CONVERT, type FieldSchema, type OperationData } from "../generated/runtime.js";
+import { AudioStream, metadataFrom } from "./audio.js";
+import { toCamel, toSnake, type Camelize } from "./casing.js";
+import { ElevenLabsError, ValidationError, errorFromResponse, parseErrorBody } from "./core/errors.js";
+import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
+import type { CallOptions, Transport } from "./core/transport.js";
+import { toWire } from "./validate.js";
+
+type ConvertOperation = paths["/v1/text-to-speech/{voice_id}"]["post"];
+type ConvertBody = ConvertOperation["requestBody"]["content"]["application/json"];
+type ConvertQuery = NonNullable<ConvertOperation["parameters"]["query"]>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The body and query parameters of "Create speech", camelCased: `{ text, modelId, outputFormat, voiceSettings, … }`. */
+export type TextToSpeechRequest = Simplify<Camelize<ConvertBody> & Camelize<ConvertQuery>>;
+/** One of the spec's output formats, such as `"mp3_44100_128"`. */
+export type OutputFormat = NonNullable<ConvertQuery["output_format"]>;
+/** Voice settings overriding the stored ones for one request. */
+export type VoiceSettings = NonNullable<TextToSpeechRequest["voiceSettings"]>;
+
+/** Options for one call; each overrides the client's. */
+export interface RequestOptions {
+  /** Abort the request, including while the audio streams. */
+  abortSignal?: AbortSignal;
+  /** Seconds until the response headers arrive. */
+  timeoutInSeconds?: number;
+  /** Seconds allowed between two chunks of the body. */
+  idleTimeoutInSeconds?: number;
+  /** Retries of 408/409/429/5xx and connection failures. */
+  maxRetries?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** The wire form of a convert call: validated, snake_cased, with the defaults filled in. */
+export interface ConvertWire {
+  voiceId: string;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+function defaultOf(schema: FieldSchema | undefined, name: string): unknown {
+  const value = schema?.default;
+  if (value === undefined) throw new Error(`generated/runtime.ts has no default for ${name}`);
+  return value;
+}
+
+/**
+ * Validate a convert call and turn it into its wire form, before anything is sent. `op` is the operation's run-time
+ * data from generated/runtime.ts (a parameter so that tests can pass a regenerated one).
+ */
+export function prepareConvert(voiceId: unknown, request: unknown, op: OperationData = CONVERT): ConvertWire {
+  if (typeof voiceId !== "string" || voiceId.trim() === "") {
+    throw new ValidationError("voiceId", `must be a non-empty string, got ${voiceId === "" ? '""' : typeof voiceId}`);
+  }
+  if (voiceId === "." || voiceId === "..") throw new ValidationError("voiceId", `cannot be "${voiceId}"`);
+  try {
+    encodeURIComponent(voiceId);
+  } catch {
+    throw new ValidationError("voiceId", "contains an unpaired surrogate; it cannot be encoded into a URL");
+  }
+  if (typeof request !== "object" || request === null || Array.isArray(request)) {
+    throw new ValidationError("request", 'must be an object such as { text: "Hello" }');
+  }
+  const bodyIn: Record<string, unknown> = {};
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request)) {
+    if (value === undefined) continue;
+    const wire = toSnake(key);
+    if (key.includes("_")) {
+      const known = wire in op.query || (op.body?.properties && key in op.body.properties);
+      throw new ValidationError(`request.${key}`, `unknown field${known ? ` (did you mean ${toCamel(key)}?)` : ""}`);
+    }
+    const param = op.query[wire];
+    if (param) query[wire] = toWire(value, param, `request.${key}`);
+    else bodyIn[key] = value;
+  }
+  const text = (request as { text?: unknown }).text;
+  if (typeof text === "string" && text.trim() === "") {
+    throw new ValidationError("request.text", "must not be empty");
+  }
+  const body = toWire(bodyIn, op.body ?? {}, "request") as Record<string, unknown>;
+  // The documented defaults are sent explicitly, so a change of the API's defaults does not change our output.
+  if (query.output_format === undefined) query.output_format = defaultOf(op.query.output_format, "output_format");
+  if (body.model_id === undefined) body.model_id = defaultOf(op.body?.properties?.model_id, "model_id");
+  return { voiceId, query, body };
+}
+
+function seconds(value: number | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new ValidationError(field, `must be a positive number of seconds, got ${String(value)}`);
+  }
+  return value * 1000;
+}
+
+export function callOptions(options: RequestOptions, prefix = "requestOptions"): Partial<CallOptions> {
+  const call: Partial<CallOptions> = {};
+  const timeoutMs = seconds(options.timeoutInSeconds, `${prefix}.timeoutInSeconds`);
+  const idleTimeoutMs = seconds(options.idleTimeoutInSeconds, `${prefix}.idleTimeoutInSeconds`);
+  if (timeoutMs !== undefined) call.timeoutMs = timeoutMs;
+  if (idleTimeoutMs !== undefined) call.idleTimeoutMs = idleTimeoutMs;
+  if (options.maxRetries !== undefined) {
+    if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) {
+      throw new ValidationError(
+        `${prefix}.maxRetries`,
+        `must be a whole number ≥ 0, got ${String(options.maxRetries)}`,
+      );
+    }
+    call.maxRetries = options.maxRetries;
+  }
+  return call;
+}
+
+/** Content types that carry an error or a web page, never audio. */
+const NOT_AUDIO = /json|^text\//i;
+
+export class TextToSpeech {
+  readonly #raw: Client<paths>;
+  readonly #transport: Transport;
+
+  constructor(raw: Client<paths>, transport: Transport) {
+    this.#raw = raw;
+    this.#transport = transport;
+  }
+
+  /**
+   * Convert text into speech. Resolves when the response headers arrive, with the audio as a stream that hands over
+   * bytes as they arrive; `await audio.bytes()` takes it whole. Rejects with a ValidationError before sending when
+   * an argument is invalid, and with an ElevenLabsError subclass when the request fails.
+   *
+   * @example
+   * const audio = await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hello!" });
+   * for await (const chunk of audio) process.stdout.write(chunk);
+   */
+  convert(
+    voiceId: string,
+    request: TextToSpeechRequest,
+    requestOptions: RequestOptions = {},
+  ): ResponsePromise<AudioStream> {
+    return responsePromise(this.#convert(voiceId, request, requestOptions));
+  }
+
+  async #convert(
+    voiceId: string,
+    request: TextToSpeechRequest,
+    options: RequestOptions,
+  ): Promise<WithRawResponse<AudioStream>> {
+    const wire = prepareConvert(voiceId, request);
+    const call = callOptions(options);
+    const { response } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
+      params: { path: { voice_id: wire.voiceId }, query: wire.query as ConvertQuery },
+      body: wire.body as ConvertBody,
+      parseAs: "stream",
+      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      fetch: (req: Request) => this.#transport(req, call),
+    });
+    return { data: await audioFrom(response), rawResponse: response };
+  }
+}
+
+/** The audio of a successful response, or the error it carries instead. */
+export async function audioFrom(response: Response): Promise<AudioStream> {
+  const type = response.headers.get("content-type") ?? "";
+  if (NOT_AUDIO.test(type)) {
+    const body = parseErrorBody(await response.text());
+    const error = errorFromResponse(response.status, response.statusText, response.headers, body);
+    throw new ElevenLabsError(
+      `the API answered ${response.status} with ${type.split(";")[0]} instead of audio: ${error.message}`,
+      {
+        statusCode: response.status,
+        body,
+        headers: response.headers,
+      },
+    );
+  }
+  if (!response.body) {
+    throw new ElevenLabsError(`the API answered ${response.status} with no audio`, {
+      statusCode: response.status,
+      headers: response.headers,
+    });
+  }
+  return new AudioStream(response.body, metadataFrom(response.headers));
+}

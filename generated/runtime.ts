@@ -21,18 +21,12 @@ export interface FieldSchema {
 }
 
 export interface OperationData {
-  method: string;
-  path: string;
-  pathParams: readonly string[];
   query: Readonly<Record<string, FieldSchema>>;
   body?: FieldSchema;
 }
 
 /** POST /v1/text-to-speech/{voice_id} */
 export const textToSpeechConvert: OperationData = {
-  method: "POST",
-  path: "/v1/text-to-speech/{voice_id}",
-  pathParams: ["voice_id"],
   query: {
     enable_logging: { default: true, type: ["boolean"] },
     optimize_streaming_latency: { minimum: 0, maximum: 4, type: ["integer", "null"] },

@@ -1,7 +1,7 @@
 /**
  * The small run-time data module (`generated/runtime.ts`): for each operation the facade wraps, exactly what the
- * client needs at run time — parameter names, and a compact, $ref-free validation schema of the query and body
- * (types, enums, limits, required fields, defaults). Descriptions and everything else stay out, so the client bundle
+ * client needs at run time — the query parameters' names, and a compact, $ref-free validation schema of the query and
+ * body (types, enums, limits, required fields, defaults). Descriptions and everything else stay out, so the client bundle
  * never carries the spec (the full spec's JSON is 1.5 MB).
  */
 import { SpecError } from "./errors.ts";
@@ -82,10 +82,9 @@ export function runtimeData(doc: JsonObject): string {
     for (const p of params.filter((p) => p.in === "query")) query[String(p.name)] = compact(doc, p.schema);
     const body = deref(doc, found.op.requestBody);
     const content = isObject(body) && isObject(body.content) ? body.content["application/json"] : undefined;
+    // Method and path are in the comment only: the facade calls the path through the typed client, so the bundle
+    // does not carry them twice.
     const data: JsonObject = {
-      method: key.split(" ")[0]!,
-      path: key.split(" ")[1]!,
-      pathParams: params.filter((p) => p.in === "path").map((p) => String(p.name)),
       query,
       ...(isObject(content) ? { body: compact(doc, content.schema) } : {}),
     };
@@ -110,9 +109,6 @@ export interface FieldSchema {
 }
 
 export interface OperationData {
-  method: string;
-  path: string;
-  pathParams: readonly string[];
   query: Readonly<Record<string, FieldSchema>>;
   body?: FieldSchema;
 }

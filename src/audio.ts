@@ -14,17 +14,28 @@ export interface AudioMetadata {
   contentType?: string;
 }
 
+/** The metadata in a response's headers; a header that is absent gives an undefined field. */
 export function metadataFrom(headers: Headers): AudioMetadata {
-  const meta: AudioMetadata = {};
-  const requestId = headers.get("request-id");
   const cost = Number.parseInt(headers.get("character-cost") ?? "", 10);
-  const history = headers.get("history-item-id");
-  const type = headers.get("content-type");
-  if (requestId) meta.requestId = requestId;
-  if (Number.isFinite(cost)) meta.characterCost = cost;
-  if (history) meta.historyItemId = history;
-  if (type) meta.contentType = type;
-  return meta;
+  return {
+    requestId: headers.get("request-id") || undefined,
+    characterCost: Number.isFinite(cost) ? cost : undefined,
+    historyItemId: headers.get("history-item-id") || undefined,
+    contentType: headers.get("content-type") || undefined,
+  };
+}
+
+/** Pull from a stream chunk by chunk as the reader asks. */
+function relay(body: ReadableStream<Uint8Array>): UnderlyingDefaultSource<Uint8Array> {
+  const reader = body.getReader();
+  return {
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
 }
 
 /**
@@ -37,19 +48,12 @@ export class AudioStream extends ReadableStream<Uint8Array> implements AudioMeta
   readonly historyItemId?: string;
   readonly contentType?: string;
 
-  constructor(body: ReadableStream<Uint8Array>, metadata: AudioMetadata) {
-    const reader = body.getReader();
-    super(
-      {
-        async pull(controller) {
-          const { done, value } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-        cancel: (reason) => reader.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    );
+  /**
+   * @param body The audio: a stream to relay, or the underlying source to pull from (the transport passes its own,
+   *   so the response body is wrapped once, not twice).
+   */
+  constructor(body: ReadableStream<Uint8Array> | UnderlyingDefaultSource<Uint8Array>, metadata: AudioMetadata) {
+    super("getReader" in body ? relay(body) : body, { highWaterMark: 0 });
     Object.assign(this, metadata);
   }
 

@@ -1,9 +1,9 @@
 /** ElevenLabsClient: options, environment, one openapi-fetch client over every generated path, one transport. */
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { ValidationError } from "./core/errors.js";
+import { invalid } from "./core/errors.js";
 import { readEnv } from "./core/env.js";
-import { createTransport, type Hooks, type Transport } from "./core/transport.js";
+import { createTransport, type Hooks, type RequestEvent } from "./core/transport.js";
 import { TextToSpeech, callOptions } from "./text-to-speech.js";
 
 /** The API's regional addresses, as the official SDK names them. */
@@ -40,24 +40,24 @@ export interface ElevenLabsClientOptions extends Hooks {
   debug?: boolean | ((line: string) => void);
 }
 
-const DEFAULT_BASE_URL = ElevenLabsEnvironment.Production;
+// A literal, not ElevenLabsEnvironment.Production, so that a bundle which does not use ElevenLabsEnvironment drops it.
+const DEFAULT_BASE_URL = "https://api.elevenlabs.io";
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 function checkApiKey(apiKey: unknown): string {
-  if (apiKey === undefined || apiKey === null || (typeof apiKey === "string" && apiKey.trim() === "")) {
-    throw new ValidationError(
+  if (apiKey == null || (typeof apiKey === "string" && apiKey.trim() === "")) {
+    invalid(
       "apiKey",
       "no API key: pass new ElevenLabsClient({ apiKey }) or set the ELEVENLABS_API_KEY environment variable " +
         "(to work offline, start the local server with `npx elevenlabs-fetch mock` and point baseUrl at it)",
     );
   }
-  if (typeof apiKey !== "string") throw new ValidationError("apiKey", `must be a string, got ${typeof apiKey}`);
+  if (typeof apiKey !== "string") invalid("apiKey", `must be a string, got ${typeof apiKey}`);
   // Reported without echoing the key itself.
-  if (/[\r\n]/.test(apiKey)) throw new ValidationError("apiKey", "contains a line break (CR or LF)");
-  if (/[^\x21-\x7e]/.test(apiKey.trim())) {
-    throw new ValidationError("apiKey", "contains a space, a control character or a non-ASCII character");
-  }
-  return apiKey.trim();
+  if (/[\r\n]/.test(apiKey)) invalid("apiKey", "contains a line break (CR or LF)");
+  const key = apiKey.trim();
+  if (/[^\x21-\x7e]/.test(key)) invalid("apiKey", "contains a space, a control character or a non-ASCII character");
+  return key;
 }
 
 function checkBaseUrl(value: string, field: string, allowInsecureHttp: boolean): string {
@@ -65,16 +65,15 @@ function checkBaseUrl(value: string, field: string, allowInsecureHttp: boolean):
   try {
     url = new URL(value);
   } catch {
-    throw new ValidationError(field, `is not a URL: ${JSON.stringify(value)}`);
+    invalid(field, `is not a URL: ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ValidationError(field, `must be an http(s) URL, got ${url.protocol}`);
-  }
-  if (url.username || url.password) throw new ValidationError(field, "must not contain credentials");
-  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !allowInsecureHttp) {
-    throw new ValidationError(
+  const { protocol, hostname } = url;
+  if (protocol !== "https:" && protocol !== "http:") invalid(field, `must be an http(s) URL, got ${protocol}`);
+  if (url.username || url.password) invalid(field, "must not contain credentials");
+  if (protocol === "http:" && !LOOPBACK.test(hostname) && !allowInsecureHttp) {
+    invalid(
       field,
-      `plain http to ${url.hostname} would send the API key in clear text; use https, or pass allowInsecureHttp: true`,
+      `plain http to ${hostname} would send the API key in clear text; use https, or pass allowInsecureHttp: true`,
     );
   }
   return url.href.replace(/\/+$/, "");
@@ -83,24 +82,24 @@ function checkBaseUrl(value: string, field: string, allowInsecureHttp: boolean):
 function debugHooks(debug: ElevenLabsClientOptions["debug"]): Hooks {
   const enabled = debug ?? readEnv("ELEVENLABS_LOG") === "debug";
   if (!enabled) return {};
-  const log = typeof enabled === "function" ? enabled : (line: string) => console.debug(line);
+  // `[elevenlabs-fetch] <what> <method> <url><timing> (attempt <n><rest>`
+  const log = (what: string, e: RequestEvent, timing: string, rest: string): void => {
+    const line = `[elevenlabs-fetch] ${what} ${e.method} ${e.url}${timing} (attempt ${e.attempt}${rest}`;
+    if (typeof enabled === "function") enabled(line);
+    else console.debug(line);
+  };
   return {
-    onRequest: (e) => log(`[elevenlabs-fetch] → ${e.method} ${e.url} (attempt ${e.attempt})`),
+    onRequest: (e) => log("→", e, "", ")"),
     onResponse: (e) =>
-      log(
-        `[elevenlabs-fetch] ← ${e.status} ${e.method} ${e.url} in ${e.elapsedMs} ms (attempt ${e.attempt}` +
-          `${e.requestId ? `, request-id ${e.requestId}` : ""})`,
-      ),
+      log(`← ${e.status}`, e, ` in ${e.elapsedMs} ms`, `${e.requestId ? `, request-id ${e.requestId}` : ""})`),
     onError: (e) =>
       log(
-        `[elevenlabs-fetch] ✗ ${e.method} ${e.url} failed in ${e.elapsedMs} ms (attempt ${e.attempt}): ` +
-          `${e.error.name}: ${e.error.message}${e.willRetry ? "; retrying" : ""}`,
+        "✗",
+        e,
+        ` failed in ${e.elapsedMs} ms`,
+        `): ${e.error.name}: ${e.error.message}${e.willRetry ? "; retrying" : ""}`,
       ),
   };
-}
-
-function both<E>(a?: (e: E) => void, b?: (e: E) => void): ((e: E) => void) | undefined {
-  return a && b ? (e) => (a(e), b(e)) : (a ?? b);
 }
 
 export class ElevenLabsClient {
@@ -129,19 +128,18 @@ export class ElevenLabsClient {
     const base = options.baseUrl ?? options.environment ?? readEnv("ELEVENLABS_BASE_URL") ?? DEFAULT_BASE_URL;
     this.baseUrl = checkBaseUrl(base, baseField, options.allowInsecureHttp === true);
     const call = callOptions(options, "options");
-    const debug = debugHooks(options.debug);
+    const { onRequest, onResponse, onError } = options;
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") throw new ValidationError("fetch", "no fetch: pass { fetch } on this runtime");
-    const transport: Transport = createTransport({
+    if (typeof fetchImpl !== "function") invalid("fetch", "no fetch: pass { fetch } on this runtime");
+    const transport = createTransport({
       apiKey,
       fetch: (input, init) => fetchImpl(input, init),
       timeoutMs: call.timeoutMs ?? 60_000,
       idleTimeoutMs: call.idleTimeoutMs ?? 30_000,
       maxRetries: call.maxRetries ?? 2,
       maxRedirects: 5,
-      onRequest: both(debug.onRequest, options.onRequest),
-      onResponse: both(debug.onResponse, options.onResponse),
-      onError: both(debug.onError, options.onError),
+      // The hooks as given now: a later change to the options object changes nothing.
+      hooks: [debugHooks(options.debug), { onRequest, onResponse, onError }],
     });
     this.raw = createClient<paths>({
       baseUrl: this.baseUrl,

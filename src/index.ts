@@ -10,6 +10,15 @@ export {
   type VoiceSettings,
 } from "./text-to-speech.js";
 export { AudioStream, type AudioMetadata } from "./audio.js";
+export {
+  convertLongForm,
+  splitText,
+  LongFormChunkError,
+  MODEL_MAX_CHARACTERS,
+  type LongFormOptions,
+  type LongFormProgress,
+  type TextChunk,
+} from "./long-form.js";
 export type { ResponsePromise, WithRawResponse } from "./core/response-promise.js";
 export type { ErrorEvent, Hooks, RequestEvent, ResponseEvent } from "./core/transport.js";
 export {

@@ -3,11 +3,11 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { textToSpeechConvert as CONVERT, type FieldSchema, type OperationData } from "../generated/runtime.js";
 import { AudioStream, metadataFrom } from "./audio.js";
-import { toCamel, toSnake, type Camelize } from "./casing.js";
-import { ElevenLabsError, ValidationError, errorFromResponse, parseErrorBody } from "./core/errors.js";
+import { toSnake, type Camelize } from "./casing.js";
+import { ElevenLabsError, errorFromResponse, invalid, parseErrorBody } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
-import type { CallOptions, Transport } from "./core/transport.js";
-import { toWire } from "./validate.js";
+import type { Call, Transport } from "./core/transport.js";
+import { didYouMean, toWire } from "./validate.js";
 
 type ConvertOperation = paths["/v1/text-to-speech/{voice_id}"]["post"];
 type ConvertBody = ConvertOperation["requestBody"]["content"]["application/json"];
@@ -54,63 +54,59 @@ function defaultOf(schema: FieldSchema | undefined, name: string): unknown {
  */
 export function prepareConvert(voiceId: unknown, request: unknown, op: OperationData = CONVERT): ConvertWire {
   if (typeof voiceId !== "string" || voiceId.trim() === "") {
-    throw new ValidationError("voiceId", `must be a non-empty string, got ${voiceId === "" ? '""' : typeof voiceId}`);
+    invalid("voiceId", `must be a non-empty string, got ${voiceId === "" ? '""' : typeof voiceId}`);
   }
-  if (voiceId === "." || voiceId === "..") throw new ValidationError("voiceId", `cannot be "${voiceId}"`);
+  if (voiceId === "." || voiceId === "..") invalid("voiceId", `cannot be "${voiceId}"`);
   try {
     encodeURIComponent(voiceId);
   } catch {
-    throw new ValidationError("voiceId", "contains an unpaired surrogate; it cannot be encoded into a URL");
+    invalid("voiceId", "contains an unpaired surrogate; it cannot be encoded into a URL");
   }
   if (typeof request !== "object" || request === null || Array.isArray(request)) {
-    throw new ValidationError("request", 'must be an object such as { text: "Hello" }');
+    invalid("request", 'must be an object such as { text: "Hello" }');
   }
   const bodyIn: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
+  const properties = op.body?.properties;
   for (const [key, value] of Object.entries(request)) {
     if (value === undefined) continue;
     const wire = toSnake(key);
-    if (key.includes("_")) {
-      const known = wire in op.query || (op.body?.properties && key in op.body.properties);
-      throw new ValidationError(`request.${key}`, `unknown field${known ? ` (did you mean ${toCamel(key)}?)` : ""}`);
-    }
     const param = op.query[wire];
+    if (key.includes("_")) {
+      const known = wire in op.query || (properties && key in properties);
+      invalid(`request.${key}`, `unknown field${known ? didYouMean(key) : ""}`);
+    }
     if (param) query[wire] = toWire(value, param, `request.${key}`);
     else bodyIn[key] = value;
   }
   const text = (request as { text?: unknown }).text;
-  if (typeof text === "string" && text.trim() === "") {
-    throw new ValidationError("request.text", "must not be empty");
-  }
+  if (typeof text === "string" && text.trim() === "") invalid("request.text", "must not be empty");
   const body = toWire(bodyIn, op.body ?? {}, "request") as Record<string, unknown>;
   // The documented defaults are sent explicitly, so a change of the API's defaults does not change our output.
   if (query.output_format === undefined) query.output_format = defaultOf(op.query.output_format, "output_format");
-  if (body.model_id === undefined) body.model_id = defaultOf(op.body?.properties?.model_id, "model_id");
+  if (body.model_id === undefined) body.model_id = defaultOf(properties?.model_id, "model_id");
   return { voiceId, query, body };
 }
 
-function seconds(value: number | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new ValidationError(field, `must be a positive number of seconds, got ${String(value)}`);
-  }
-  return value * 1000;
-}
-
-export function callOptions(options: RequestOptions, prefix = "requestOptions"): Partial<CallOptions> {
-  const call: Partial<CallOptions> = {};
-  const timeoutMs = seconds(options.timeoutInSeconds, `${prefix}.timeoutInSeconds`);
-  const idleTimeoutMs = seconds(options.idleTimeoutInSeconds, `${prefix}.idleTimeoutInSeconds`);
-  if (timeoutMs !== undefined) call.timeoutMs = timeoutMs;
-  if (idleTimeoutMs !== undefined) call.idleTimeoutMs = idleTimeoutMs;
-  if (options.maxRetries !== undefined) {
-    if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) {
-      throw new ValidationError(
-        `${prefix}.maxRetries`,
-        `must be a whole number ≥ 0, got ${String(options.maxRetries)}`,
-      );
+/** Validate the timeouts and retries of the client's options or one call's, as the transport takes them. */
+export function callOptions(options: RequestOptions, prefix = "requestOptions"): Call {
+  const call: Call = {};
+  const { timeoutInSeconds, idleTimeoutInSeconds, maxRetries } = options;
+  for (const [name, value, key] of [
+    ["timeoutInSeconds", timeoutInSeconds, "timeoutMs"],
+    ["idleTimeoutInSeconds", idleTimeoutInSeconds, "idleTimeoutMs"],
+  ] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+      invalid(`${prefix}.${name}`, `must be a positive number of seconds, got ${String(value)}`);
     }
-    call.maxRetries = options.maxRetries;
+    call[key] = value * 1000;
+  }
+  if (maxRetries !== undefined) {
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      invalid(`${prefix}.maxRetries`, `must be a whole number ≥ 0, got ${String(maxRetries)}`);
+    }
+    call.maxRetries = maxRetries;
   }
   return call;
 }
@@ -151,6 +147,8 @@ export class TextToSpeech {
   ): Promise<WithRawResponse<AudioStream>> {
     const wire = prepareConvert(voiceId, request);
     const call = callOptions(options);
+    // The transport builds the AudioStream on the response body itself: one stream layer, not two.
+    call.stream = (source, response) => new AudioStream(source, metadataFrom(response.headers));
     const { response } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
       params: { path: { voice_id: wire.voiceId }, query: wire.query as ConvertQuery },
       body: wire.body as ConvertBody,
@@ -165,24 +163,17 @@ export class TextToSpeech {
 
 /** The audio of a successful response, or the error it carries instead. */
 export async function audioFrom(response: Response): Promise<AudioStream> {
-  const type = response.headers.get("content-type") ?? "";
+  const { status, headers, body } = response;
+  const type = headers.get("content-type") ?? "";
   if (NOT_AUDIO.test(type)) {
-    const body = parseErrorBody(await response.text());
-    const error = errorFromResponse(response.status, response.statusText, response.headers, body);
+    const parsed = parseErrorBody(await response.text());
+    const error = errorFromResponse(status, response.statusText, headers, parsed);
     throw new ElevenLabsError(
-      `the API answered ${response.status} with ${type.split(";")[0]} instead of audio: ${error.message}`,
-      {
-        statusCode: response.status,
-        body,
-        headers: response.headers,
-      },
+      `the API answered ${status} with ${type.split(";")[0]} instead of audio: ${error.message}`,
+      { statusCode: status, body: parsed, headers },
     );
   }
-  if (!response.body) {
-    throw new ElevenLabsError(`the API answered ${response.status} with no audio`, {
-      statusCode: response.status,
-      headers: response.headers,
-    });
-  }
-  return new AudioStream(response.body, metadataFrom(response.headers));
+  if (!body) throw new ElevenLabsError(`the API answered ${status} with no audio`, { statusCode: status, headers });
+  // The transport's AudioStream comes back as the body itself (a Response keeps the stream it is given).
+  return body instanceof AudioStream ? body : new AudioStream(body, metadataFrom(headers));
 }

@@ -5,7 +5,7 @@
  */
 import type { FieldSchema } from "../generated/runtime.js";
 import { toCamel, toSnake } from "./casing.js";
-import { ValidationError } from "./core/errors.js";
+import { invalid } from "./core/errors.js";
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
@@ -14,78 +14,68 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function accepts(types: readonly string[], actual: string): boolean {
-  return types.includes(actual) || (actual === "integer" && types.includes("number"));
-}
+const show = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    : typeof value === "number" || typeof value === "boolean" || value === null
+      ? String(value)
+      : typeOf(value);
 
-const show = (value: unknown): string => {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  return typeOf(value);
-};
+/** How a JSON Schema type reads in a message: "an integer", "a list", "null", "a string" … */
+const TYPE_NAMES: Record<string, string> = { integer: "an integer", array: "a list", null: "null" };
+
+/** " (did you mean modelId?)" */
+export const didYouMean = (name: string): string => ` (did you mean ${toCamel(name)}?)`;
 
 /** Validate `value` (camelCase keys) against `schema` and return its wire form (snake_case keys). */
 export function toWire(value: unknown, schema: FieldSchema, field: string): unknown {
   const actual = typeOf(value);
-  if (schema.type && schema.type.length > 0 && !accepts(schema.type, actual)) {
-    const expected = schema.type.map((t) =>
-      t === "integer" ? "an integer" : t === "array" ? "a list" : t === "null" ? "null" : `a ${t}`,
-    );
-    throw new ValidationError(field, `must be ${expected.join(" or ")}, got ${show(value)}`);
+  const { type, enum: allowed, minimum, maximum, minLength, maxLength, maxItems, items, properties } = schema;
+  if (type?.length && !type.includes(actual) && !(actual === "integer" && type.includes("number"))) {
+    invalid(field, `must be ${type.map((t) => TYPE_NAMES[t] ?? `a ${t}`).join(" or ")}, got ${show(value)}`);
   }
-  if (schema.enum && !schema.enum.includes(value as string)) {
-    throw new ValidationError(field, `must be one of ${schema.enum.join(", ")}; got ${show(value)}`);
+  if (allowed && !allowed.includes(value as string)) {
+    invalid(field, `must be one of ${allowed.join(", ")}; got ${show(value)}`);
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new ValidationError(field, `must be a finite number, got ${value}`);
-    if (schema.minimum !== undefined && value < schema.minimum) {
-      throw new ValidationError(field, `must be at least ${schema.minimum}, got ${value}`);
-    }
-    if (schema.maximum !== undefined && value > schema.maximum) {
-      throw new ValidationError(field, `must be at most ${schema.maximum}, got ${value}`);
-    }
+    if (!Number.isFinite(value)) invalid(field, `must be a finite number, got ${value}`);
+    if (minimum !== undefined && value < minimum) invalid(field, `must be at least ${minimum}, got ${value}`);
+    if (maximum !== undefined && value > maximum) invalid(field, `must be at most ${maximum}, got ${value}`);
   }
   if (typeof value === "string") {
-    if (schema.minLength !== undefined && value.length < schema.minLength) {
-      throw new ValidationError(field, `must have at least ${schema.minLength} characters`);
+    if (minLength !== undefined && value.length < minLength) {
+      invalid(field, `must have at least ${minLength} characters`);
     }
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      throw new ValidationError(field, `must have at most ${schema.maxLength} characters, got ${value.length}`);
+    if (maxLength !== undefined && value.length > maxLength) {
+      invalid(field, `must have at most ${maxLength} characters, got ${value.length}`);
     }
   }
   if (Array.isArray(value)) {
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      throw new ValidationError(field, `must have at most ${schema.maxItems} entries, got ${value.length}`);
+    if (maxItems !== undefined && value.length > maxItems) {
+      invalid(field, `must have at most ${maxItems} entries, got ${value.length}`);
     }
-    const items = schema.items;
     return items ? value.map((item, i) => toWire(item, items, `${field}[${i}]`)) : value;
   }
-  if (actual === "object" && schema.properties) return objectToWire(value as Record<string, unknown>, schema, field);
-  return value;
-}
+  if (actual !== "object" || !properties) return value;
 
-function objectToWire(value: Record<string, unknown>, schema: FieldSchema, field: string): Record<string, unknown> {
-  const properties = schema.properties ?? {};
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined) continue;
     const wire = toSnake(key);
     const sub = properties[wire];
     if (!sub || (wire === key && key.includes("_"))) {
-      const known = properties[key] ? ` (did you mean ${toCamel(key)}?)` : "";
-      const hint = known || suggest(key, Object.keys(properties));
-      throw new ValidationError(`${field}.${key}`, `unknown field${hint}`);
+      const names = Object.keys(properties);
+      const lower = key.toLowerCase().replace(/_/g, "");
+      const match = properties[key] ? key : names.find((n) => n.replace(/_/g, "") === lower);
+      invalid(
+        `${field}.${key}`,
+        `unknown field${match ? didYouMean(match) : `; known fields: ${names.map(toCamel).join(", ")}`}`,
+      );
     }
     out[wire] = toWire(item, sub, `${field}.${key}`);
   }
   for (const name of schema.required ?? []) {
-    if (!(name in out)) throw new ValidationError(`${field}.${toCamel(name)}`, "is required");
+    if (!(name in out)) invalid(`${field}.${toCamel(name)}`, "is required");
   }
   return out;
-}
-
-function suggest(key: string, names: string[]): string {
-  const lower = key.toLowerCase().replace(/_/g, "");
-  const match = names.find((n) => n.replace(/_/g, "") === lower);
-  return match ? ` (did you mean ${toCamel(match)}?)` : `; known fields: ${names.map(toCamel).join(", ")}`;
 }

@@ -22,16 +22,16 @@ export class ElevenLabsError extends Error {
   /** The response headers, when a response arrived. */
   readonly headers?: Headers;
 
-  constructor(message: string, options: ElevenLabsErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string, { cause, statusCode, body, headers }: ElevenLabsErrorOptions = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
-    if (options.statusCode !== undefined) this.statusCode = options.statusCode;
-    if (options.body !== undefined) this.body = options.body;
-    if (options.headers) {
-      this.headers = options.headers;
-      const id = options.headers.get("request-id") ?? options.headers.get("x-request-id");
-      if (id) this.requestId = id;
-    }
+    // The fields above are own properties from the start (undefined until set), so assigning undefined is a no-op.
+    Object.assign(this, {
+      statusCode,
+      body,
+      headers,
+      requestId: (headers?.get("request-id") ?? headers?.get("x-request-id")) || undefined,
+    });
   }
 }
 
@@ -92,39 +92,33 @@ export class ValidationError extends ElevenLabsError {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
+/** Status texts for HTTP/2 responses (which carry none), and the class of each status. */
+const STATUS: Record<number, [string, typeof ElevenLabsError?]> = {
+  400: ["Bad Request", BadRequestError],
+  401: ["Unauthorized", AuthenticationError],
+  403: ["Forbidden", AuthenticationError],
+  404: ["Not Found", NotFoundError],
+  422: ["Unprocessable Entity"],
+  429: ["Too Many Requests", RateLimitError],
 };
 
-/** Cut long text (an HTML error page) for a message; the full body stays on `error.body`. */
-export function snippet(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
+type Detail = { detail?: unknown } | null | undefined;
 
+/** A short text for a failed response's body (an HTML error page is cut); the full body stays on `error.body`. */
 function describe(body: unknown): string {
-  if (typeof body === "string") return snippet(body);
-  if (body && typeof body === "object") {
-    const detail = (body as { detail?: unknown }).detail;
-    if (typeof detail === "string") return snippet(detail);
-    if (detail && typeof detail === "object" && "message" in detail) {
-      const { status, message } = detail as { status?: unknown; message?: unknown };
-      return snippet(`${typeof status === "string" ? `${status}: ` : ""}${String(message)}`);
-    }
-    return snippet(JSON.stringify(body));
-  }
-  return "";
-}
-
-function issues(body: unknown): ValidationIssue[] {
-  const detail = body && typeof body === "object" ? (body as { detail?: unknown }).detail : undefined;
-  if (!Array.isArray(detail)) return [];
-  return detail.filter((d): d is ValidationIssue => !!d && typeof d === "object" && "msg" in d);
+  const detail = (body as Detail)?.detail as { status?: unknown; message?: unknown } | undefined;
+  const text =
+    typeof body === "string"
+      ? body
+      : !body || typeof body !== "object"
+        ? ""
+        : typeof detail === "string"
+          ? detail
+          : detail && typeof detail === "object" && "message" in detail
+            ? `${typeof detail.status === "string" ? `${detail.status}: ` : ""}${String(detail.message)}`
+            : JSON.stringify(body);
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 /** Parse a response body that failed: JSON when it is JSON, else the text. */
@@ -144,19 +138,22 @@ export function errorFromResponse(
   body: unknown,
 ): ElevenLabsError {
   const options = { statusCode: status, body, headers };
-  const label = `${status} ${statusText || STATUS_TEXT[status] || ""}`.trim();
+  const [text, Class = status >= 500 ? ServerError : ElevenLabsError] = STATUS[status] ?? [];
+  const label = `${status} ${statusText || text || ""}`.trim();
   const id = headers.get("request-id");
   const suffix = id ? ` (request-id ${id})` : "";
   if (status === 422) {
-    const list = issues(body);
-    const text = list.length ? list.map((i) => `${(i.loc ?? []).join(".")}: ${i.msg}`).join("; ") : describe(body);
-    return new UnprocessableEntityError(`${label}: ${text}${suffix}`, list, options);
+    const detail = (body as Detail)?.detail;
+    const list = Array.isArray(detail)
+      ? detail.filter((d): d is ValidationIssue => !!d && typeof d === "object" && "msg" in d)
+      : [];
+    const issues = list.length ? list.map((i) => `${(i.loc ?? []).join(".")}: ${i.msg}`).join("; ") : describe(body);
+    return new UnprocessableEntityError(`${label}: ${issues}${suffix}`, list, options);
   }
-  const message = `${label}${body === undefined || body === "" ? "" : `: ${describe(body)}`}${suffix}`;
-  if (status === 400) return new BadRequestError(message, options);
-  if (status === 401 || status === 403) return new AuthenticationError(message, options);
-  if (status === 404) return new NotFoundError(message, options);
-  if (status === 429) return new RateLimitError(message, options);
-  if (status >= 500) return new ServerError(message, options);
-  return new ElevenLabsError(message, options);
+  return new Class(`${label}${body === undefined || body === "" ? "" : `: ${describe(body)}`}${suffix}`, options);
+}
+
+/** Throw a ValidationError: the request is not sent. */
+export function invalid(field: string, problem: string): never {
+  throw new ValidationError(field, problem);
 }

@@ -13,8 +13,6 @@ import {
 } from "./errors.js";
 import { isRetryableStatus, retryDelayMs, sleep } from "./retry.js";
 
-export const API_KEY_HEADER = "xi-api-key";
-
 /** What the hooks see of an attempt. The API key is never part of it. */
 export interface RequestEvent {
   method: string;
@@ -50,32 +48,42 @@ export interface CallOptions {
   maxRetries: number;
 }
 
-export interface TransportConfig extends CallOptions, Hooks {
+/** One call's options: overrides of the client's, and how to expose a successful body (convert: an AudioStream). */
+export interface Call extends Partial<CallOptions> {
+  stream?: (source: UnderlyingDefaultSource<Uint8Array>, response: Response) => ReadableStream<Uint8Array>;
+}
+
+export interface TransportConfig extends CallOptions {
   apiKey: string;
   fetch: typeof fetch;
   maxRedirects: number;
+  /** Called in this order for every attempt. */
+  hooks: Hooks[];
 }
 
-export type Transport = (request: Request, call?: Partial<CallOptions>) => Promise<Response>;
+export type Transport = (request: Request, call?: Call) => Promise<Response>;
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const REDIRECTS = [301, 302, 303, 307, 308];
+const ignore = (): undefined => undefined;
+const plain = (source: UnderlyingDefaultSource<Uint8Array>): ReadableStream<Uint8Array> =>
+  new ReadableStream(source, { highWaterMark: 0 });
 
 export function createTransport(config: TransportConfig): Transport {
-  const { apiKey, fetch: doFetch, maxRedirects } = config;
+  const emit = <K extends keyof Hooks>(hook: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void => {
+    for (const hooks of config.hooks) (hooks[hook] as ((e: typeof event) => void) | undefined)?.(event);
+  };
 
-  return async function transport(request, call = {}) {
-    const timeoutMs = call.timeoutMs ?? config.timeoutMs;
-    const idleTimeoutMs = call.idleTimeoutMs ?? config.idleTimeoutMs;
-    const maxRetries = call.maxRetries ?? config.maxRetries;
-    const signal = request.signal;
+  return async (request, call = {}) => {
+    const { timeoutMs, idleTimeoutMs, maxRetries, maxRedirects } = { ...config, ...call };
+    const { method, url, signal } = request;
     const body = request.body ? await request.arrayBuffer() : undefined;
     const headers = new Headers(request.headers);
-    headers.set(API_KEY_HEADER, apiKey);
+    headers.set("xi-api-key", config.apiKey);
 
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw aborted(signal);
-      const event: RequestEvent = { method: request.method, url: request.url, attempt };
-      config.onRequest?.(event);
+      const event: RequestEvent = { method, url, attempt };
+      emit("onRequest", event);
       const started = Date.now();
       const canRetry = attempt <= maxRetries;
 
@@ -88,70 +96,56 @@ export function createTransport(config: TransportConfig): Transport {
         () => controller.abort(new ElevenLabsTimeoutError(`no response within ${timeoutMs} ms`, "headers")),
         timeoutMs,
       );
+      const guarded = (source: ReadableStream<Uint8Array>): UnderlyingDefaultSource<Uint8Array> =>
+        guard(source, idleTimeoutMs, controller, signal, release);
 
-      let response: Response;
+      let response: Response | undefined;
+      let error!: ElevenLabsError;
+      let willRetry!: boolean;
       try {
-        response = await fetchFollowingRedirects(
-          doFetch,
-          request.method,
-          request.url,
-          headers,
-          body,
-          controller.signal,
-          maxRedirects,
-        );
+        response = await follow(config.fetch, method, url, headers, body, controller.signal, maxRedirects);
       } catch (cause) {
-        clearTimeout(timer);
         release();
-        const error = classify(cause, signal, controller.signal);
+        error = classify(cause, signal, controller.signal);
         // Only connection failures before any response are retried; a timeout already spent the caller's budget.
-        const willRetry = canRetry && error instanceof ConnectionError;
-        config.onError?.({ ...event, error, elapsedMs: Date.now() - started, willRetry });
-        if (!willRetry) throw error;
-        await wait(retryDelayMs(attempt - 1), signal);
-        continue;
+        willRetry = canRetry && error instanceof ConnectionError;
       }
       clearTimeout(timer);
-      const requestId = response.headers.get("request-id") ?? undefined;
-      config.onResponse?.({ ...event, status: response.status, elapsedMs: Date.now() - started, requestId });
 
-      if (response.ok) {
-        if (!response.body) {
-          release();
-          return response;
+      if (response) {
+        const { status, statusText, headers: responseHeaders, body: source } = response;
+        const requestId = responseHeaders.get("request-id") ?? undefined;
+        emit("onResponse", { ...event, status, elapsedMs: Date.now() - started, requestId });
+        if (response.ok) {
+          if (!source) {
+            release();
+            return response;
+          }
+          return new Response((call.stream ?? plain)(guarded(source), response), {
+            status,
+            statusText,
+            headers: responseHeaders,
+          });
         }
-        const guarded = guardBody(response.body, idleTimeoutMs, controller, signal, release);
-        return new Response(guarded, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        });
+        willRetry = canRetry && isRetryableStatus(status);
+        let text = "";
+        if (willRetry || !source) {
+          release();
+          void source?.cancel().catch(ignore);
+        } else {
+          text = await new Response(plain(guarded(source))).text();
+        }
+        error = errorFromResponse(status, statusText, responseHeaders, parseErrorBody(text));
       }
-
-      if (canRetry && isRetryableStatus(response.status)) {
-        release();
-        void response.body?.cancel().catch(() => undefined);
-        const error = errorFromResponse(response.status, response.statusText, response.headers, undefined);
-        config.onError?.({ ...event, error, elapsedMs: Date.now() - started, willRetry: true });
-        await wait(retryDelayMs(attempt - 1, response.headers), signal);
-        continue;
+      emit("onError", { ...event, error, elapsedMs: Date.now() - started, willRetry });
+      if (!willRetry) throw error;
+      try {
+        await sleep(retryDelayMs(attempt - 1, response?.headers), signal);
+      } catch {
+        throw aborted(signal);
       }
-      const text = response.body
-        ? await new Response(guardBody(response.body, idleTimeoutMs, controller, signal, release)).text()
-        : (release(), "");
-      const error = errorFromResponse(response.status, response.statusText, response.headers, parseErrorBody(text));
-      config.onError?.({ ...event, error, elapsedMs: Date.now() - started, willRetry: false });
-      throw error;
     }
   };
-}
-
-async function wait(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await sleep(ms, signal);
-  } catch {
-    throw aborted(signal);
-  }
 }
 
 function aborted(signal: AbortSignal): ElevenLabsAbortError {
@@ -173,7 +167,7 @@ export function classify(cause: unknown, caller: AbortSignal, attempt: AbortSign
  * fetch with `redirect: "manual"`, following same-origin redirects only, at most `maxRedirects` hops. A redirect to
  * another origin is refused: fetch would carry the `xi-api-key` header there.
  */
-async function fetchFollowingRedirects(
+async function follow(
   doFetch: typeof fetch,
   method: string,
   url: string,
@@ -182,28 +176,29 @@ async function fetchFollowingRedirects(
   signal: AbortSignal,
   maxRedirects: number,
 ): Promise<Response> {
-  const origin = new URL(url).origin;
+  const first = url;
   for (let hop = 0; ; hop++) {
     const response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
-    if (response.type === "opaqueredirect") {
+    const { status, type } = response;
+    if (type === "opaqueredirect") {
       throw new ElevenLabsError(`refused to follow a redirect from ${url}: the browser hides its target`, {
-        statusCode: response.status,
+        statusCode: status,
       });
     }
-    if (!REDIRECTS.has(response.status)) return response;
-    const location = response.headers.get("location");
+    const location = REDIRECTS.includes(status) && response.headers.get("location");
     if (!location) return response;
-    void response.body?.cancel().catch(() => undefined);
+    void response.body?.cancel().catch(ignore);
     const next = new URL(location, url);
-    const options = { statusCode: response.status, headers: response.headers };
-    if (next.origin !== origin) {
+    const options = { statusCode: status, headers: response.headers };
+    // The origin is worked out only when there is a redirect: no URL parse on the common path.
+    if (next.origin !== new URL(first).origin) {
       throw new ElevenLabsError(
-        `refused to follow a ${response.status} redirect to another origin (${next.origin}): the API key would be sent there; set baseUrl to the final address if you trust it`,
+        `refused to follow a ${status} redirect to another origin (${next.origin}): the API key would be sent there; set baseUrl to the final address if you trust it`,
         options,
       );
     }
     if (hop >= maxRedirects) throw new ElevenLabsError(`more than ${maxRedirects} redirects`, options);
-    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+    if (status === 303 || (status < 303 && method === "POST")) {
       method = "GET";
       body = undefined;
       headers = new Headers(headers);
@@ -214,49 +209,47 @@ async function fetchFollowingRedirects(
 }
 
 /**
- * Hand the body over chunk by chunk as it arrives (no buffering: highWaterMark 0), erroring with the timeout error
- * when the server sends nothing for `idleMs` while the caller waits, and mapping resets to ConnectionError.
+ * The body, pulled chunk by chunk as the reader asks (no buffering: the stream is built with highWaterMark 0),
+ * erroring with the timeout error when the server sends nothing for `idleMs` while the caller waits, and mapping
+ * resets to ConnectionError. It is the only layer between fetch's body and the caller.
  */
-function guardBody(
-  source: ReadableStream<Uint8Array>,
+function guard(
+  body: ReadableStream<Uint8Array>,
   idleMs: number,
   controller: AbortController,
   caller: AbortSignal,
   release: () => void,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(out) {
-        const timer = setTimeout(
-          () => controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body")),
-          idleMs,
-        );
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            out.close();
-          } else {
-            out.enqueue(value);
-          }
-        } catch (cause) {
+): UnderlyingDefaultSource<Uint8Array> {
+  const reader = body.getReader();
+  return {
+    async pull(out) {
+      const timer = setTimeout(
+        () => controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body")),
+        idleMs,
+      );
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
           release();
-          const error = classify(cause, caller, controller.signal);
-          out.error(
-            error instanceof ConnectionError
-              ? new ConnectionError(`the connection broke before the whole body arrived: ${error.message}`, { cause })
-              : error,
-          );
-        } finally {
-          clearTimeout(timer);
+          out.close();
+        } else {
+          out.enqueue(value);
         }
-      },
-      cancel(reason) {
+      } catch (cause) {
         release();
-        return reader.cancel(reason);
-      },
+        const error = classify(cause, caller, controller.signal);
+        out.error(
+          error instanceof ConnectionError
+            ? new ConnectionError(`the connection broke before the whole body arrived: ${error.message}`, { cause })
+            : error,
+        );
+      } finally {
+        clearTimeout(timer);
+      }
     },
-    { highWaterMark: 0 },
-  );
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  };
 }

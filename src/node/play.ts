@@ -2,9 +2,6 @@
  * Node-only: play audio through `mpv` or `ffplay`, whichever is installed, as the official SDK's play() does. The
  * audio is piped to the player's stdin as it arrives, so playback starts before the download ends.
  */
-import { spawn } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 
 import { chunks, type AudioSource } from "../core/chunks.js";
@@ -33,7 +30,10 @@ export class PlayerNotFoundError extends Error {
   }
 }
 
+// node:child_process and node:fs/promises are imported when play() runs, not when the package is imported: they
+// pull in net, dgram and the stream internals, which cost an importer that never plays ~1 MiB of RSS and some ms.
 async function onPath(name: string): Promise<string | undefined> {
+  const [{ access }, { constants }] = await Promise.all([import("node:fs/promises"), import("node:fs")]);
   const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
   const names = process.platform === "win32" ? [`${name}.exe`, name] : [name];
   for (const dir of dirs) {
@@ -59,6 +59,7 @@ async function findPlayer(prefer: readonly ("mpv" | "ffplay")[]): Promise<Player
 }
 
 async function pipeTo(player: Player, audio: AudioSource): Promise<void> {
+  const { spawn } = await import("node:child_process");
   const child = spawn(player.command, player.args, { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

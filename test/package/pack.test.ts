@@ -32,8 +32,11 @@ describe("npm pack", () => {
     expect(files).toContain("package.json");
     expect(files).toContain("dist/src/index.js");
     expect(files).toContain("dist/src/index.d.ts");
+    // dist/generated/openapi.json is the spec the local server (elevenlabs-fetch/mock) validates against.
     for (const f of files)
-      expect(f).toMatch(/^(package\.json|README\.md|LICENSE|dist\/(src|generated)\/.+\.(js|d\.ts))$/);
+      expect(f).toMatch(
+        /^(package\.json|README\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/,
+      );
   });
 
   it("installs into an empty folder and imports", async () => {

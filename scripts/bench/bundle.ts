@@ -1,0 +1,131 @@
+/**
+ * The "construct client + convert + read bytes" bundle, built the way a user's bundler would: esbuild, minified, one
+ * ESM file, gzip level 9. Shared by `npm run bench` and the CI gate `test/bench/bundle-size.test.ts`, so the size has
+ * one definition.
+ *
+ * This client is imported by its package name, `elevenlabs-fetch`, resolved through package.json `exports` with the
+ * platform's conditions (`node` → dist/src/node/index.js, otherwise `default` → dist/src/browser.js), so the entry
+ * is the package's public one. It needs `npm run build` first (vitest's global setup runs it).
+ */
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+/** The gzip budget of the "construct client + convert" bundle, per platform. */
+export const BUNDLE_BUDGET_BYTES = 6144;
+
+export type Platform = "browser" | "node";
+export type BundleClient = "elevenlabs-fetch" | "official-sdk" | "fetch";
+
+/** The same program for each client: construct a client, convert one sentence, read all the audio bytes. */
+export const ENTRIES: Record<BundleClient, string> = {
+  "elevenlabs-fetch": `import { ElevenLabsClient } from "elevenlabs-fetch";
+const client = new ElevenLabsClient({ apiKey: "k" });
+const audio = await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hello" });
+console.log((await audio.bytes()).byteLength);
+`,
+  "official-sdk": `import { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
+const client = new ElevenLabsClient({ apiKey: "k" });
+const audio = await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hello" });
+console.log((await new Response(audio).arrayBuffer()).byteLength);
+`,
+  fetch: `const response = await fetch("https://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb", {
+  method: "POST",
+  headers: { "xi-api-key": "k", "content-type": "application/json" },
+  body: JSON.stringify({ text: "Hello" }),
+});
+console.log((await response.arrayBuffer()).byteLength);
+`,
+};
+
+export interface BundleInput {
+  path: string;
+  bytes: number;
+}
+
+export type BundleResult =
+  | { ok: true; client: BundleClient; platform: Platform; bytes: number; gzipBytes: number; inputs: BundleInput[] }
+  | { ok: false; client: BundleClient; platform: Platform; error: string };
+
+type Exports = string | null | { [condition: string]: Exports };
+
+/** Pick the target of an `exports` entry for a list of active conditions (Node's algorithm, without patterns). */
+export function pickExport(entry: Exports, conditions: readonly string[]): string | undefined {
+  if (typeof entry === "string") return entry;
+  if (entry === null || typeof entry !== "object") return undefined;
+  for (const [condition, target] of Object.entries(entry)) {
+    if (condition !== "default" && !conditions.includes(condition)) continue;
+    const picked = pickExport(target, conditions);
+    if (picked !== undefined) return picked;
+  }
+  return undefined;
+}
+
+/** esbuild's conditions for each platform (plus `import`, as the entry is ESM). */
+const CONDITIONS: Record<Platform, string[]> = { browser: ["browser", "import"], node: ["node", "import"] };
+
+/**
+ * Where `import "elevenlabs-fetch"` lands for a platform, through the package.json in `packageDir` (this repository,
+ * or an installed copy of the package).
+ */
+export function resolveSelf(platform: Platform, packageDir = ROOT): string {
+  const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+    exports: Record<string, Exports>;
+  };
+  const target = pickExport(pkg.exports["."]!, CONDITIONS[platform]);
+  if (!target) throw new Error(`package.json exports["."] has no target for ${platform}`);
+  return join(packageDir, target);
+}
+
+const selfPlugin = (platform: Platform, packageDir: string): esbuild.Plugin => ({
+  name: "elevenlabs-fetch-self",
+  setup(build) {
+    build.onResolve({ filter: /^elevenlabs-fetch$/ }, () => ({ path: resolveSelf(platform, packageDir) }));
+  },
+});
+
+/**
+ * Bundle one client's program for one platform: minified ESM, measured raw and gzip -9. Never throws on a build
+ * error (the official SDK's browser build fails; the error is the result).
+ */
+export async function bundle(client: BundleClient, platform: Platform, packageDir = ROOT): Promise<BundleResult> {
+  try {
+    const result = await esbuild.build({
+      stdin: { contents: ENTRIES[client], resolveDir: ROOT, sourcefile: `${client}-entry.mjs`, loader: "js" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform,
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+      plugins: [selfPlugin(platform, packageDir)],
+    });
+    const output = result.outputFiles[0]!.contents;
+    const meta = Object.values(result.metafile.outputs)[0]!;
+    const inputs = Object.entries(meta.inputs)
+      .map(([path, { bytesInOutput }]) => ({ path: relative(ROOT, resolve(ROOT, path)), bytes: bytesInOutput }))
+      .filter((i) => i.bytes > 0)
+      .sort((a, b) => b.bytes - a.bytes);
+    return { ok: true, client, platform, bytes: output.byteLength, gzipBytes: gzipSize(output), inputs };
+  } catch (error) {
+    const errors = (error as { errors?: esbuild.Message[] }).errors;
+    const text = errors?.length
+      ? `${errors.length} error(s), first: ${formatMessage(errors[0]!)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    return { ok: false, client, platform, error: text };
+  }
+}
+
+export function gzipSize(bytes: Uint8Array): number {
+  return gzipSync(bytes, { level: 9 }).byteLength;
+}
+
+function formatMessage(m: esbuild.Message): string {
+  const at = m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : "";
+  return `${at}${m.text}`;
+}

@@ -1,0 +1,627 @@
+/**
+ * `npm run bench`: this client against the official SDK (@elevenlabs/elevenlabs-js) and bare fetch (the floor), side
+ * by side, against ONE loopback server (scripts/bench/server.ts), with the targets of issue E.
+ *
+ *   npm run bench                          all rows except codegen; table on stdout, JSON in .tmp/bench.json
+ *   npm run bench -- --spec FILE           also time the codegen on FILE (e.g. the full public OpenAPI document)
+ *   npm run bench -- --runs 7 --out F.json more runs per figure (default 5, at least 3), JSON elsewhere
+ *   npm run bench -- --quick               3 runs and fewer requests (a smoke run, about a minute)
+ *
+ * How it measures:
+ * - It runs `npm run build`, then installs a copy of the built package into a throwaway consumer folder
+ *   (.tmp/bench/consumer/node_modules/elevenlabs-fetch: package.json + dist), so every figure uses the package the
+ *   way a user gets it (`import "elevenlabs-fetch"`), and a concurrent rebuild of dist/ cannot disturb a run.
+ * - Each client is measured in its own child process (plain node, no tsx loader), and the clients take turns: run 1
+ *   measures A, B, C, run 2 measures B, C, A … Each figure is the median of the runs, with min and max.
+ * - All traffic goes to 127.0.0.1, every request count is fixed, and every child has a time limit.
+ */
+import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, release, totalmem, type } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import * as esbuild from "esbuild";
+import { bundle, BUNDLE_BUDGET_BYTES, ROOT, type BundleResult, type Platform } from "./bundle.ts";
+import { failure, lastJsonLine, runProc } from "./proc.ts";
+import { startBenchServer, TTFB_DELAY_MS, TTFB_FIRST_BYTES } from "./server.ts";
+import type { ClientName, Task, WorkerInput, WorkerOutput } from "./worker.ts";
+
+const CLIENTS: ClientName[] = ["elevenlabs-fetch", "official-sdk", "fetch"];
+const LABEL: Record<ClientName, string> = {
+  "elevenlabs-fetch": "elevenlabs-fetch",
+  "official-sdk": "official SDK",
+  fetch: "bare fetch",
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: "string", default: join(ROOT, ".tmp/bench.json") },
+    spec: { type: "string" },
+    runs: { type: "string", default: "5" },
+    quick: { type: "boolean", default: false },
+    "skip-build": { type: "boolean", default: false },
+    "max-minutes": { type: "string", default: "10" },
+  },
+  strict: true,
+});
+const RUNS = Math.max(3, args.quick ? 3 : Number.parseInt(args.runs, 10) || 5);
+const DEADLINE = Date.now() + Number(args["max-minutes"]) * 60_000;
+const WORK = join(ROOT, ".tmp/bench");
+const CONSUMER = join(WORK, "consumer");
+const PACKAGE = join(CONSUMER, "node_modules/elevenlabs-fetch");
+const WORKER = join(WORK, "worker.mjs");
+const SIZES = {
+  cpu: { requests: args.quick ? 500 : 2000, warmup: args.quick ? 100 : 300, bytes: 64 * 1024 },
+  rps: { requests: args.quick ? 1000 : 3000, warmup: args.quick ? 200 : 500, bytes: 64 * 1024, concurrency: 32 },
+  rss: { bytes: 200 * 2 ** 20 },
+  ttfb: { requests: args.quick ? 8 : 15, warmup: 3 },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statistics and the table
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+function stat(samples: number[]): Stat | undefined {
+  if (samples.length === 0) return undefined;
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s.at(-1)!, samples };
+}
+
+type Cell = { stat: Stat; unit: string; digits: number } | { text: string } | undefined;
+
+interface Row {
+  id: string;
+  figure: string;
+  cells: Record<ClientName, Cell>;
+  target?: string;
+  /** This client's figure as the target states it (a ratio or a difference), and for the SDK for comparison. */
+  versus?: { ours: string; sdk?: string };
+  pass?: boolean;
+  note?: string;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+const fmt = (n: number, digits: number): string =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function showCell(cell: Cell): string {
+  if (!cell) return "—";
+  if ("text" in cell) return cell.text;
+  const { stat: s, unit, digits } = cell;
+  const range = s.samples.length > 1 ? ` (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : "";
+  return `${fmt(s.median, digits)} ${unit}${range}`;
+}
+
+function table(): string {
+  const head = ["figure", ...CLIENTS.map((c) => LABEL[c]), "target (this client)", "this client", "SDK", "result"];
+  const lines = rows.map((r) => [
+    r.figure,
+    ...CLIENTS.map((c) => showCell(r.cells[c])),
+    r.target ?? "—",
+    r.versus?.ours ?? "—",
+    r.versus?.sdk ?? "—",
+    r.pass === undefined ? (r.note ? "SKIP" : "—") : r.pass ? "PASS" : "MISS",
+  ]);
+  const all = [head, ...lines];
+  const widths = head.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(head), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...lines.map(line)].join("\n");
+}
+
+const median = (cell: Cell): number | undefined => (cell && "stat" in cell ? cell.stat.median : undefined);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Setup: build, install into a consumer folder, compile the worker
+
+async function setup(): Promise<void> {
+  // Another process may rebuild dist/ at the same moment (`npm test` does): build and copy, and retry once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!args["skip-build"]) {
+        log("building (npm run build) …");
+        const built = await runProc("npm", ["run", "-s", "build"], { cwd: ROOT, timeoutMs: 300_000 });
+        if (built.code !== 0) throw new Error(`npm run build failed: ${failure(built)}`);
+      }
+      await install();
+      break;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      log(`${error instanceof Error ? error.message : String(error)}; once more …`);
+    }
+  }
+  await esbuild.build({
+    entryPoints: [join(ROOT, "scripts/bench/worker.ts")],
+    outfile: WORKER,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    logLevel: "warning",
+  });
+}
+
+/** A consumer folder with a copy of the built package, as `npm install` would lay it out. */
+async function install(): Promise<void> {
+  await rm(CONSUMER, { recursive: true, force: true });
+  await mkdir(join(PACKAGE, "dist"), { recursive: true });
+  await writeFile(join(CONSUMER, "package.json"), JSON.stringify({ name: "bench-consumer", type: "module" }));
+  // What `npm pack` ships (package.json "files"), minus README/LICENSE: package.json and dist/{src,generated}.
+  await cp(join(ROOT, "package.json"), join(PACKAGE, "package.json"));
+  for (const dir of ["src", "generated"]) {
+    await cp(join(ROOT, "dist", dir), join(PACKAGE, "dist", dir), { recursive: true });
+  }
+  await access(join(PACKAGE, "dist/src/node/index.js"));
+  await access(join(PACKAGE, "dist/src/browser.js"));
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function timeLeft(what: string): boolean {
+  if (Date.now() < DEADLINE) return true;
+  notes.push(`${what}: skipped, the bench passed --max-minutes ${args["max-minutes"]}`);
+  return false;
+}
+
+/** The clients in a different order each run, so none is always first (or always right after the slow SDK). */
+const order = <T>(items: T[], run: number): T[] => items.map((_, i) => items[(i + run) % items.length]!);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rows
+
+async function bundleRows(): Promise<void> {
+  log("bundles (esbuild, minified, gzip -9) …");
+  for (const platform of ["browser", "node"] as Platform[]) {
+    const results = {} as Record<ClientName, BundleResult>;
+    for (const client of CLIENTS) {
+      results[client] = await bundle(client === "elevenlabs-fetch" ? "elevenlabs-fetch" : client, platform, PACKAGE);
+    }
+    const cells = {} as Record<ClientName, Cell>;
+    for (const client of CLIENTS) {
+      const r = results[client];
+      cells[client] = r.ok
+        ? {
+            stat: {
+              median: r.gzipBytes / 1000,
+              min: r.gzipBytes / 1000,
+              max: r.gzipBytes / 1000,
+              samples: [r.gzipBytes],
+            },
+            unit: "kB",
+            digits: 2,
+          }
+        : { text: "build fails" };
+      if (!r.ok) notes.push(`${LABEL[client]}, ${platform} bundle: ${r.error}`);
+    }
+    const ours = results["elevenlabs-fetch"];
+    const sdk = results["official-sdk"];
+    rows.push({
+      id: `bundle-${platform}`,
+      figure: `bundle, ${platform} (construct + convert + read; min+gzip)`,
+      cells,
+      target: `≤ ${fmt(BUNDLE_BUDGET_BYTES / 1024, 0)} KiB (${BUNDLE_BUDGET_BYTES} B)`,
+      versus: {
+        ours: ours.ok ? `${ours.gzipBytes} B = ${fmt(ours.gzipBytes / BUNDLE_BUDGET_BYTES, 2)}× budget` : "build fails",
+        sdk: sdk.ok ? `${fmt(sdk.gzipBytes / BUNDLE_BUDGET_BYTES, 0)}× budget` : "build fails",
+      },
+      pass: ours.ok && ours.gzipBytes <= BUNDLE_BUDGET_BYTES,
+    });
+    if (ours.ok) {
+      const short = (path: string) => path.replace(/^.*node_modules\/elevenlabs-fetch\//, "");
+      notes.push(
+        `elevenlabs-fetch ${platform} bundle: ${ours.bytes} B minified; by input: ` +
+          ours.inputs.map((i) => `${short(i.path)} ${i.bytes}`).join(", "),
+      );
+    }
+  }
+}
+
+/** Import (and construct) in a fresh `node`, against `node -e` with only the same one-line report. */
+async function coldImportRows(): Promise<void> {
+  log(`cold import (${RUNS + 2} runs) …`);
+  const report = `process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));`;
+  const variants: Record<string, string> = {
+    baseline: report,
+    "import:elevenlabs-fetch": `await import("elevenlabs-fetch");${report}`,
+    "import:official-sdk": `await import("@elevenlabs/elevenlabs-js");${report}`,
+    // fetch needs no import; touching it makes Node load undici, which every client pays for on its first request.
+    "import:fetch": `void globalThis.fetch;${report}`,
+    "construct:elevenlabs-fetch": `const { ElevenLabsClient: C } = await import("elevenlabs-fetch"); new C({ apiKey: "k" });${report}`,
+    "construct:official-sdk": `const { ElevenLabsClient: C } = await import("@elevenlabs/elevenlabs-js"); new C({ apiKey: "k" });${report}`,
+  };
+  const wall: Record<string, number[]> = {};
+  const rss: Record<string, number[]> = {};
+  const names = Object.keys(variants);
+  // Two more runs than the others: process start times are noisy.
+  for (let run = 0; run < RUNS + 2 && timeLeft("cold import"); run++) {
+    for (const name of order(names, run)) {
+      const r = await runProc(process.execPath, ["--input-type=module", "-e", variants[name]!], {
+        cwd: CONSUMER,
+        timeoutMs: 30_000,
+      });
+      if (r.code !== 0) {
+        notes.push(`cold import ${name}: ${failure(r)}`);
+        continue;
+      }
+      const { maxRssKiB } = lastJsonLine(r.stdout) as { maxRssKiB: number };
+      (wall[name] ??= []).push(r.wallMs);
+      (rss[name] ??= []).push(maxRssKiB / 1024);
+    }
+  }
+  const base = { wall: stat(wall.baseline ?? [])?.median ?? NaN, rss: stat(rss.baseline ?? [])?.median ?? NaN };
+  notes.push(
+    `cold import baseline (\`node --input-type=module -e\` with only the RSS report): ${fmt(base.wall, 1)} ms, ` +
+      `${fmt(base.rss, 1)} MiB; the rows show each client's figure minus that baseline, run by run.`,
+  );
+  const deltaCell = (samples: number[] | undefined, baseline: number, unit: string, digits: number): Cell => {
+    const s = stat((samples ?? []).map((v) => v - baseline));
+    return s && { stat: s, unit, digits };
+  };
+  for (const [kind, label] of [
+    ["import", "cold import"],
+    ["construct", "cold import + new ElevenLabsClient()"],
+  ] as const) {
+    const wallCells = {} as Record<ClientName, Cell>;
+    const rssCells = {} as Record<ClientName, Cell>;
+    for (const client of CLIENTS) {
+      const key = `${kind}:${client}`;
+      wallCells[client] = deltaCell(wall[key], base.wall, "ms", 1);
+      rssCells[client] = deltaCell(rss[key], base.rss, "MiB", 1);
+    }
+    const oursWall = median(wallCells["elevenlabs-fetch"]);
+    const oursRss = median(rssCells["elevenlabs-fetch"]);
+    const target = kind === "import";
+    rows.push({
+      id: `${kind}-wall`,
+      figure: `${label}: wall time over node -e`,
+      cells: wallCells,
+      ...(target && {
+        target: "≤ +25 ms",
+        versus: {
+          ours: oursWall === undefined ? "—" : `+${fmt(oursWall, 1)} ms`,
+          sdk: `+${fmt(median(wallCells["official-sdk"]) ?? NaN, 0)} ms`,
+        },
+        pass: oursWall !== undefined && oursWall <= 25,
+      }),
+    });
+    rows.push({
+      id: `${kind}-rss`,
+      figure: `${label}: RSS over node -e`,
+      cells: rssCells,
+      ...(target && {
+        target: "≤ +6 MiB",
+        versus: {
+          ours: oursRss === undefined ? "—" : `+${fmt(oursRss, 1)} MiB`,
+          sdk: `+${fmt(median(rssCells["official-sdk"]) ?? NaN, 0)} MiB`,
+        },
+        pass: oursRss !== undefined && oursRss <= 6,
+      }),
+    });
+  }
+}
+
+/** Run one task for every client, RUNS times, interleaved; returns each client's outputs. */
+async function measure(task: Task, baseUrl: string, timeoutMs: number): Promise<Record<ClientName, WorkerOutput[]>> {
+  const out = { "elevenlabs-fetch": [], "official-sdk": [], fetch: [] } as Record<ClientName, WorkerOutput[]>;
+  for (let run = 0; run < RUNS && timeLeft(`${task.kind} run ${run + 1}`); run++) {
+    for (const client of order(CLIENTS, run)) {
+      const input: WorkerInput = {
+        client,
+        baseUrl,
+        entry: join(PACKAGE, "dist/src/node/index.js"),
+        task,
+        deadlineMs: timeoutMs - 2_000,
+      };
+      const r = await runProc(process.execPath, [WORKER, JSON.stringify(input)], { cwd: CONSUMER, timeoutMs });
+      let result: WorkerOutput;
+      try {
+        result = r.code === 0 ? (lastJsonLine(r.stdout) as WorkerOutput) : { ok: false, error: failure(r) };
+      } catch {
+        result = { ok: false, error: failure(r) };
+      }
+      if (!result.ok) notes.push(`${task.kind}, ${LABEL[client]}, run ${run + 1}: ${result.error}`);
+      out[client].push(result);
+    }
+  }
+  return out;
+}
+
+function cellsOf(
+  outputs: Record<ClientName, WorkerOutput[]>,
+  metric: string,
+  unit: string,
+  digits: number,
+): Record<ClientName, Cell> {
+  const cells = {} as Record<ClientName, Cell>;
+  for (const client of CLIENTS) {
+    const samples = outputs[client].flatMap((o) => (o.ok && typeof o[metric] === "number" ? [o[metric]] : []));
+    const s = stat(samples);
+    cells[client] = s && { stat: s, unit, digits };
+  }
+  return cells;
+}
+
+function ratioRow(
+  row: Omit<Row, "versus" | "pass">,
+  compare: (client: number, floor: number) => number,
+  show: (value: number) => string,
+  ok: (value: number) => boolean,
+): void {
+  const floor = median(row.cells.fetch);
+  const ours = median(row.cells["elevenlabs-fetch"]);
+  const sdk = median(row.cells["official-sdk"]);
+  const vs = (v: number | undefined) => (v === undefined || floor === undefined ? undefined : compare(v, floor));
+  const oursVs = vs(ours);
+  const sdkVs = vs(sdk);
+  rows.push({
+    ...row,
+    versus: { ours: oursVs === undefined ? "—" : show(oursVs), sdk: sdkVs === undefined ? "—" : show(sdkVs) },
+    ...(oursVs !== undefined && { pass: ok(oursVs) }),
+  });
+}
+
+async function requestRows(baseUrl: string): Promise<void> {
+  log(`CPU per request, sequential (${RUNS} runs × 3 clients) …`);
+  const cpu = await measure({ kind: "cpu", ...SIZES.cpu }, baseUrl, 120_000);
+  ratioRow(
+    {
+      id: "cpu",
+      figure: "CPU per request, 64 KiB, sequential, body read",
+      cells: cellsOf(cpu, "cpuMicrosPerRequest", "µs", 0),
+      target: "≤ 1.10× fetch",
+    },
+    (c, f) => c / f,
+    (v) => `${fmt(v, 2)}× fetch`,
+    (v) => v <= 1.1,
+  );
+  rows.push({
+    id: "cpu-user",
+    figure: "  of which user (JS) time",
+    cells: cellsOf(cpu, "userMicrosPerRequest", "µs", 0),
+  });
+
+  log(`requests/s at concurrency 32 (${RUNS} runs × 3 clients) …`);
+  const rps = await measure({ kind: "rps", ...SIZES.rps }, baseUrl, 120_000);
+  ratioRow(
+    {
+      id: "rps",
+      figure: "requests/s, 64 KiB, concurrency 32",
+      cells: cellsOf(rps, "requestsPerSecond", "req/s", 0),
+      target: "≥ 0.95× fetch",
+    },
+    (c, f) => c / f,
+    (v) => `${fmt(v, 2)}× fetch`,
+    (v) => v >= 0.95,
+  );
+
+  log(`peak RSS streaming 200 MiB (${RUNS} runs × 3 clients) …`);
+  const rss = await measure({ kind: "rss", ...SIZES.rss }, baseUrl, 120_000);
+  ratioRow(
+    {
+      id: "rss",
+      figure: "peak RSS, streaming 200 MiB to nowhere",
+      cells: cellsOf(rss, "peakRssMiB", "MiB", 1),
+      target: "≤ fetch + 8 MiB",
+    },
+    (c, f) => c - f,
+    (v) => `${v >= 0 ? "+" : ""}${fmt(v, 1)} MiB`,
+    (v) => v <= 8,
+  );
+  rows.push({
+    id: "rss-growth",
+    figure: "  of which growth while streaming",
+    cells: cellsOf(rss, "growthMiB", "MiB", 1),
+  });
+
+  log(`time to first audio chunk (${RUNS} runs × 3 clients) …`);
+  const ttfb = await measure({ kind: "ttfb", ...SIZES.ttfb }, baseUrl, 60_000);
+  ratioRow(
+    {
+      id: "ttfb",
+      figure: `time to first chunk (${TTFB_FIRST_BYTES / 1024} KiB now, rest ${TTFB_DELAY_MS} ms later)`,
+      cells: cellsOf(ttfb, "firstChunkMs", "ms", 2),
+      target: "≤ fetch + 0.3 ms",
+    },
+    (c, f) => c - f,
+    (v) => `${v >= 0 ? "+" : ""}${fmt(v, 2)} ms`,
+    (v) => v <= 0.3,
+  );
+}
+
+const TYPECHECK_FILES: Record<ClientName | "empty", string> = {
+  empty: "export {};\n",
+  "elevenlabs-fetch": `import { ElevenLabsClient } from "elevenlabs-fetch";
+
+const client = new ElevenLabsClient({ apiKey: "k" });
+const audio = await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hello", modelId: "eleven_multilingual_v2" });
+const bytes: Uint8Array = await audio.bytes();
+console.log(bytes.byteLength, audio.requestId);
+`,
+  "official-sdk": `import { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
+
+const client = new ElevenLabsClient({ apiKey: "k" });
+const audio = await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hello", modelId: "eleven_multilingual_v2" });
+const bytes = new Uint8Array(await new Response(audio).arrayBuffer());
+console.log(bytes.byteLength);
+`,
+  fetch: `const response = await fetch("https://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb", {
+  method: "POST",
+  headers: { "xi-api-key": "k", "content-type": "application/json" },
+  body: JSON.stringify({ text: "Hello", model_id: "eleven_multilingual_v2" }),
+});
+console.log((await response.arrayBuffer()).byteLength);
+`,
+};
+
+async function typecheckRow(): Promise<void> {
+  log(`consumer type-check (${RUNS} runs × 4 files) …`);
+  const dir = join(CONSUMER, "typecheck");
+  await mkdir(dir, { recursive: true });
+  const tsc = join(ROOT, "node_modules/typescript/lib/tsc.js");
+  const flags = [
+    "--noEmit",
+    "--strict",
+    "--skipLibCheck",
+    "--target",
+    "es2022",
+    "--module",
+    "nodenext",
+    "--moduleResolution",
+    "nodenext",
+    "--lib",
+    "es2023,dom,dom.iterable",
+    "--types",
+    "node",
+  ];
+  const files = Object.keys(TYPECHECK_FILES) as (keyof typeof TYPECHECK_FILES)[];
+  for (const name of files) await writeFile(join(dir, `${name}.ts`), TYPECHECK_FILES[name]);
+  const times: Record<string, number[]> = {};
+  for (let run = 0; run < RUNS && timeLeft("type-check"); run++) {
+    for (const name of order(files, run)) {
+      const r = await runProc(process.execPath, [tsc, ...flags, join(dir, `${name}.ts`)], {
+        cwd: dir,
+        timeoutMs: 120_000,
+      });
+      if (r.code !== 0) {
+        notes.push(`type-check ${name}.ts: ${failure(r)}`);
+        continue;
+      }
+      (times[name] ??= []).push(r.wallMs / 1000);
+    }
+  }
+  const empty = stat(times.empty ?? [])?.median ?? NaN;
+  notes.push(
+    `type-check: \`tsc ${flags.join(" ")} FILE\`; an empty file takes ${fmt(empty, 2)} s, the rows show the difference.`,
+  );
+  const cells = {} as Record<ClientName, Cell>;
+  for (const client of CLIENTS) {
+    const s = stat((times[client] ?? []).map((t) => t - empty));
+    cells[client] = s && { stat: s, unit: "s", digits: 2 };
+  }
+  const ours = median(cells["elevenlabs-fetch"]);
+  rows.push({
+    id: "typecheck",
+    figure: "consumer type-check (tsc, 6-line file) over an empty file",
+    cells,
+    target: "≤ +0.3 s",
+    versus: {
+      ours: ours === undefined ? "—" : `+${fmt(ours, 2)} s`,
+      sdk: `+${fmt(median(cells["official-sdk"]) ?? NaN, 2)} s`,
+    },
+    ...(ours !== undefined && { pass: ours <= 0.3 }),
+  });
+}
+
+async function codegenRow(): Promise<void> {
+  const figure = "codegen, whole process (--spec FILE)";
+  const cells = { "elevenlabs-fetch": undefined, "official-sdk": { text: "n/a" }, fetch: { text: "n/a" } } as Record<
+    ClientName,
+    Cell
+  >;
+  if (!args.spec) {
+    rows.push({ id: "codegen", figure, cells, target: "≤ 2 s", note: "skipped: pass --spec FILE" });
+    notes.push("codegen: skipped; pass `--spec FILE` (e.g. the full public ElevenLabs OpenAPI document) to time it.");
+    return;
+  }
+  const spec = resolve(args.spec);
+  log(`codegen on ${spec} (${RUNS} runs) …`);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS && timeLeft("codegen"); run++) {
+    const out = await mkdtemp(join(WORK, "codegen-"));
+    const r = await runProc(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "scripts/generate.ts"), "--spec", spec, "--out", out],
+      { cwd: ROOT, timeoutMs: 120_000 },
+    );
+    await rm(out, { recursive: true, force: true });
+    if (r.code !== 0) {
+      notes.push(`codegen run ${run + 1}: ${failure(r)}`);
+      continue;
+    }
+    times.push(r.wallMs / 1000);
+  }
+  const s = stat(times);
+  cells["elevenlabs-fetch"] = s && { stat: s, unit: "s", digits: 2 };
+  notes.push(
+    `codegen: \`node --import tsx scripts/generate.ts --spec ${spec} --out <tmp>\`, timed as a whole process.`,
+  );
+  rows.push({
+    id: "codegen",
+    figure,
+    cells,
+    target: "≤ 2 s",
+    versus: { ours: s ? `${fmt(s.median, 2)} s` : "—" },
+    ...(s && { pass: s.median <= 2 }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await mkdir(WORK, { recursive: true });
+  await setup();
+  const server = await startBenchServer();
+  log(`server on ${server.url}`);
+  try {
+    await bundleRows();
+    await coldImportRows();
+    await requestRows(server.url);
+    await typecheckRow();
+    await codegenRow();
+  } finally {
+    await server.close();
+  }
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    os: `${type()} ${release()}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    sdk: await sdkVersion(),
+  };
+  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "");
+  const text = [
+    `elevenlabs-fetch benchmark — ${machine.date.slice(0, 10)}, Node ${machine.node}, ${machine.nproc} CPUs (${machine.cpu}), ${machine.os}`,
+    `command: ${command}; official SDK @elevenlabs/elevenlabs-js ${machine.sdk}; ${RUNS} runs per figure, median (min–max)`,
+    "",
+    table(),
+    "",
+    ...notes.map((n) => `- ${n}`),
+  ].join("\n");
+  process.stdout.write(`${text}\n`);
+  const out = resolve(args.out);
+  await mkdir(resolve(out, ".."), { recursive: true });
+  await writeFile(
+    out,
+    `${JSON.stringify({ machine, command, runs: RUNS, sizes: SIZES, rows, notes, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`,
+  );
+  log(`wrote ${out} (${Math.round((Date.now() - started) / 1000)} s)`);
+  const missed = rows.filter((r) => r.pass === false).map((r) => r.id);
+  if (missed.length) log(`targets missed: ${missed.join(", ")}`);
+}
+
+async function sdkVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(join(ROOT, "node_modules/@elevenlabs/elevenlabs-js/package.json"), "utf8"));
+    return String((pkg as { version?: unknown }).version);
+  } catch {
+    return "unknown";
+  }
+}
+
+await main();

@@ -1,0 +1,184 @@
+/**
+ * One measurement in its own process: `node worker.mjs '<json task>'` loads ONE client, runs one task against the
+ * bench server and prints one JSON line. Compiled by index.ts with esbuild and run with plain node (no tsx loader in
+ * the measured process). Every task is bounded in requests, and the process exits by itself after `deadlineMs`.
+ */
+import { pathToFileURL } from "node:url";
+
+export type ClientName = "elevenlabs-fetch" | "official-sdk" | "fetch";
+
+export type Task =
+  | { kind: "cpu"; requests: number; warmup: number; bytes: number }
+  | { kind: "rps"; requests: number; warmup: number; bytes: number; concurrency: number }
+  | { kind: "rss"; bytes: number }
+  | { kind: "ttfb"; requests: number; warmup: number };
+
+export interface WorkerInput {
+  client: ClientName;
+  baseUrl: string;
+  /** This client's built Node entry (dist/src/node/index.js, or a snapshot of it). */
+  entry: string;
+  task: Task;
+  deadlineMs: number;
+}
+
+export type WorkerOutput = { ok: true; [metric: string]: unknown } | { ok: false; error: string };
+
+const API_KEY = "bench-key";
+const TEXT = "The first move is what sets everything in motion.";
+const MODEL = "eleven_multilingual_v2";
+
+/** Start one synthesis; resolves with the audio stream once the response headers are in. */
+type Convert = (voiceId: string) => Promise<ReadableStream<Uint8Array>>;
+
+interface SdkModule {
+  ElevenLabsClient: new (options: { apiKey: string; baseUrl: string }) => {
+    textToSpeech: {
+      convert(voiceId: string, request: { text: string; modelId: string }): Promise<ReadableStream<Uint8Array>>;
+    };
+  };
+}
+
+async function load(client: ClientName, baseUrl: string, entry: string): Promise<Convert> {
+  if (client === "elevenlabs-fetch") {
+    // The built package, as `import "elevenlabs-fetch"` resolves under Node (package.json exports, "node").
+    const url = pathToFileURL(entry).href;
+    const { ElevenLabsClient } = (await import(url)) as typeof import("../../src/node/index.ts");
+    const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
+    return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
+  }
+  if (client === "official-sdk") {
+    const { ElevenLabsClient } = (await import("@elevenlabs/elevenlabs-js")) as unknown as SdkModule;
+    const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
+    return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
+  }
+  // The floor: the same wire request by hand.
+  return async (voiceId) => {
+    const response = await fetch(`${baseUrl}/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`, {
+      method: "POST",
+      headers: { "xi-api-key": API_KEY, "content-type": "application/json" },
+      body: JSON.stringify({ text: TEXT, model_id: MODEL }),
+    });
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    return response.body;
+  };
+}
+
+/** Read a stream to the end, keeping nothing; returns the byte count. */
+async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stream.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return total;
+    total += value.byteLength;
+  }
+}
+
+async function fetchAll(convert: Convert, voiceId: string, expected: number): Promise<void> {
+  const got = await drain(await convert(voiceId));
+  if (got !== expected) throw new Error(`read ${got} bytes, expected ${expected}`);
+}
+
+/** CPU time since `since`, per request: user, system (kernel: syscalls, loopback TCP) and their sum, in µs. */
+const cpuPerRequest = (since: NodeJS.CpuUsage, requests: number) => {
+  const { user, system } = process.cpuUsage(since);
+  return {
+    cpuMicrosPerRequest: (user + system) / requests,
+    userMicrosPerRequest: user / requests,
+    systemMicrosPerRequest: system / requests,
+  };
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+async function run(input: WorkerInput): Promise<WorkerOutput> {
+  const { task } = input;
+  const convert = await load(input.client, input.baseUrl, input.entry);
+  switch (task.kind) {
+    case "cpu": {
+      const voice = `bytes-${task.bytes}`;
+      for (let i = 0; i < task.warmup; i++) await fetchAll(convert, voice, task.bytes);
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < task.requests; i++) await fetchAll(convert, voice, task.bytes);
+      return {
+        ok: true,
+        ...cpuPerRequest(cpu, task.requests),
+        wallMicrosPerRequest: ((performance.now() - wall) * 1000) / task.requests,
+      };
+    }
+    case "rps": {
+      const voice = `bytes-${task.bytes}`;
+      const batch = async (count: number): Promise<void> => {
+        let next = 0;
+        const loop = async (): Promise<void> => {
+          while (next++ < count) await fetchAll(convert, voice, task.bytes);
+        };
+        await Promise.all(Array.from({ length: task.concurrency }, loop));
+      };
+      await batch(task.warmup);
+      const cpu = process.cpuUsage();
+      const wall = performance.now();
+      await batch(task.requests);
+      const seconds = (performance.now() - wall) / 1000;
+      return {
+        ok: true,
+        requestsPerSecond: task.requests / seconds,
+        ...cpuPerRequest(cpu, task.requests),
+      };
+    }
+    case "rss": {
+      await fetchAll(convert, "bytes-65536", 65536);
+      const before = process.resourceUsage().maxRSS;
+      const wall = performance.now();
+      await fetchAll(convert, `bytes-${task.bytes}`, task.bytes);
+      const seconds = (performance.now() - wall) / 1000;
+      const peak = process.resourceUsage().maxRSS;
+      return {
+        ok: true,
+        peakRssMiB: peak / 1024,
+        growthMiB: (peak - before) / 1024,
+        mibPerSecond: task.bytes / 2 ** 20 / seconds,
+      };
+    }
+    case "ttfb": {
+      const once = async (): Promise<number> => {
+        const started = performance.now();
+        const reader = (await convert("ttfb")).getReader();
+        const { value } = await reader.read();
+        const ms = performance.now() - started;
+        if (!value?.byteLength) throw new Error("no first chunk");
+        await reader.cancel();
+        return ms;
+      };
+      for (let i = 0; i < task.warmup; i++) await once();
+      const times: number[] = [];
+      for (let i = 0; i < task.requests; i++) times.push(await once());
+      return { ok: true, firstChunkMs: median(times), firstChunkMinMs: Math.min(...times) };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.argv[2] ?? "{}") as WorkerInput;
+  setTimeout(() => {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: `deadline of ${input.deadlineMs} ms passed` })}\n`);
+    process.exit(2);
+  }, input.deadlineMs).unref();
+  let output: WorkerOutput;
+  try {
+    output = await run(input);
+  } catch (error) {
+    output = { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+  // Open keep-alive sockets must not keep the process alive.
+  process.exit(0);
+}
+
+await main();

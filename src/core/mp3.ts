@@ -1,0 +1,49 @@
+/**
+ * Just enough MPEG audio parsing to join MP3 files frame-aligned: the length of a leading ID3v2 tag and of a leading
+ * Xing/Info (VBR/LAME tag) frame, which describe one file and must not appear in the middle of a joined stream.
+ */
+
+const BITRATES_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+const RATES = [44100, 48000, 32000];
+
+/** A Layer III frame header at `at`: its length, and where a Xing/Info tag would sit. Undefined if none is there. */
+function frame(bytes: Uint8Array, at: number): { length: number; tagAt: number } | undefined {
+  if (at + 4 > bytes.length) return undefined;
+  const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes.subarray(at, at + 4);
+  if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || (b1 & 0x06) !== 0x02) return undefined; // sync + Layer III
+  const version = (b1 >> 3) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+  const rateIndex = (b2 >> 2) & 3;
+  const kbps = (version === 3 ? BITRATES_V1 : BITRATES_V2)[b2 >> 4];
+  if (version === 1 || rateIndex === 3 || !kbps) return undefined;
+  const rate = (RATES[rateIndex] ?? 0) / (version === 3 ? 1 : version === 2 ? 2 : 4);
+  const mono = b3 >> 6 === 3;
+  const side = version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17;
+  const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
+  return { length, tagAt: at + 4 + ((b1 & 1) === 0 ? 2 : 0) + side };
+}
+
+/**
+ * How many bytes at the start of an MP3 file are headers to drop when it is appended to another: an ID3v2 tag
+ * and a Xing/Info frame. Returns undefined while more bytes are needed to tell.
+ */
+export function mp3HeaderLength(bytes: Uint8Array): number | undefined {
+  let at = 0;
+  if (bytes.length < 10) return undefined;
+  if (bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33) {
+    at =
+      10 + (((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f));
+    if (bytes[5]! & 0x10) at += 10; // footer
+  }
+  const first = frame(bytes, at);
+  if (!first) return bytes.length < at + 4 ? undefined : at;
+  if (bytes.length < first.tagAt + 4) return undefined;
+  const tag = String.fromCharCode(...bytes.subarray(first.tagAt, first.tagAt + 4));
+  return tag === "Xing" || tag === "Info" ? at + first.length : at;
+}
+
+/** An ID3v1 tag (128 bytes starting "TAG") at the end of a file; it must not sit between two joined files. */
+export function hasId3v1(bytes: Uint8Array): boolean {
+  const at = bytes.length - 128;
+  return at >= 0 && bytes[at] === 0x54 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x47;
+}

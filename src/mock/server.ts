@@ -1,0 +1,435 @@
+/**
+ * A local ElevenLabs-compatible server: the spec's routes, validated with ajv against generated/openapi.json,
+ * answering with real audio in every output format, with the real API's headers and error shapes, fault injection,
+ * and a record of the requests (the API key redacted).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
+import { loadSpec, type DetailItem, type Operation } from "./spec.js";
+
+export interface MockServerOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Address to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Accepted API keys. Default: any non-empty key. */
+  apiKeys?: string[];
+  /** Faults for the next requests, in order, one each (see faults.ts for the names). */
+  faults?: (string | Fault)[];
+  /** Milliseconds of audio per streamed chunk. Default 200. */
+  chunkMs?: number;
+  /** "auto" (default): speech when the speech engine is installed, else a tone; "tone" is faster for tests. */
+  engine?: "auto" | "flite" | "tone";
+  /** How many requests to keep in `requests` (oldest dropped first). Default 1000. */
+  recordLimit?: number;
+  /** Reject previous_request_ids / next_request_ids this server did not issue (request stitching). Default true. */
+  checkRequestIds?: boolean;
+  /** An openapi.json to serve instead of generated/openapi.json. */
+  spec?: string;
+  /** Send CORS headers (and answer preflights), so a page on another origin can call it. Default true. */
+  cors?: boolean;
+}
+
+/** One request as the server saw it. The API key is never kept: its header reads "[redacted]". */
+export interface RecordedRequest {
+  id: number;
+  /** "main", or "other" for the second origin used by redirect-cross-origin. */
+  origin: "main" | "other";
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+  /** The voice id from the path, decoded. */
+  voiceId?: string;
+  status?: number;
+  fault?: string;
+  requestId?: string;
+  receivedAt: number;
+  /** When the last byte of the response was written (or the connection given up). */
+  finishedAt?: number;
+}
+
+export interface MockServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  /** The requests received, oldest first (at most recordLimit). */
+  requests: RecordedRequest[];
+  /** Queue faults for the next requests. */
+  fault(...faults: (string | Fault)[]): void;
+  /** How many responses are being streamed right now. */
+  readonly active: number;
+  /** The most responses streamed at the same time so far. */
+  readonly maxActive: number;
+  close(): Promise<void>;
+}
+
+const REDACTED = "[redacted]";
+const MAX_BODY = 2 * 1024 * 1024;
+const EXPOSED = "request-id, character-cost, history-item-id, content-type";
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": typeof body === "string" ? "text/html; charset=utf-8" : "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > MAX_BODY ? "too-large" : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Start a local ElevenLabs-compatible server. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const spec = await loadSpec(options.spec);
+  const queue: Fault[] = (options.faults ?? []).map(parseFault);
+  const requests: RecordedRequest[] = [];
+  const recordLimit = options.recordLimit ?? 1000;
+  const issued = new Set<string>();
+  const sockets = new Set<Socket>();
+  const cors = options.cors !== false;
+  let nextId = 1;
+  let active = 0;
+  let maxActive = 0;
+  let other: { server: Server; url: string } | undefined;
+  let audio: typeof import("./audio/index.js") | undefined;
+
+  const remember = (requestId: string) => {
+    issued.add(requestId);
+    if (issued.size > 10_000) issued.delete(issued.values().next().value as string);
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, origin: "main" | "other"): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://mock");
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    }
+    const record: RecordedRequest = {
+      id: nextId++,
+      origin,
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body: undefined,
+      receivedAt: Date.now(),
+    };
+    const apiKeyHeader = spec.operations.find((o) => o.apiKeyHeader)?.apiKeyHeader ?? "xi-api-key";
+    const apiKey = headers[apiKeyHeader];
+    if (apiKey !== undefined) headers[apiKeyHeader] = REDACTED;
+    requests.push(record);
+    if (requests.length > recordLimit) requests.shift();
+    res.on("close", () => (record.finishedAt = Date.now()));
+    const reply = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      record.status = status;
+      send(res, status, body, extra);
+    };
+
+    if (cors) {
+      res.setHeader("access-control-allow-origin", "*");
+      res.setHeader("access-control-expose-headers", EXPOSED);
+      if (record.method === "OPTIONS" && req.headers["access-control-request-method"]) {
+        res.setHeader("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+        res.setHeader("access-control-allow-headers", req.headers["access-control-request-headers"] ?? "*");
+        res.setHeader("access-control-max-age", "600");
+        record.status = 204;
+        res.writeHead(204).end();
+        return;
+      }
+    }
+
+    // Routing: 404 for an unknown path, 405 for a known path with the wrong method.
+    const candidates = spec.operations.map((op) => ({ op, params: op.match(url.pathname) })).filter((c) => c.params);
+    const found = candidates.find((c) => c.op.method === record.method);
+    if (!found) {
+      if (candidates.length === 0) return reply(404, { detail: "Not Found" });
+      return reply(405, { detail: "Method Not Allowed" }, { allow: candidates.map((c) => c.op.method).join(", ") });
+    }
+    const op: Operation = found.op;
+    const path = found.params ?? {};
+    if (path.voice_id !== undefined) record.voiceId = path.voice_id;
+
+    const raw = await readBody(req);
+    if (raw === "too-large") return reply(413, { detail: "Request body too large" });
+    const text = raw.toString("utf8");
+    let body: unknown;
+    let bodyError: DetailItem | undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch (error) {
+        body = text;
+        bodyError = { loc: ["body", 0], msg: `JSON decode error: ${(error as Error).message}`, type: "json_invalid" };
+      }
+    }
+    record.body = body;
+
+    // Faults come first: they stand for the network and the infrastructure in front of the API.
+    const headerFault = headers["x-mock-fault"];
+    let fault: Fault | undefined;
+    if (!url.searchParams.has("mock_redirected")) {
+      try {
+        fault = headerFault ? parseFault(headerFault) : queue.shift();
+      } catch (error) {
+        return reply(400, { detail: { status: "invalid_mock_fault", message: (error as Error).message } });
+      }
+    }
+    if (fault) record.fault = fault.name;
+    const early = fault && (await earlyFault(fault, req, res, url, record));
+    if (early) return;
+
+    // Authentication, then validation, as the real API orders them.
+    if (op.apiKeyHeader) {
+      const known = options.apiKeys ? options.apiKeys.includes(apiKey ?? "") : !!apiKey?.trim();
+      if (!known) {
+        return reply(401, {
+          detail: {
+            status: "invalid_api_key",
+            message: apiKey ? "Invalid API key" : `Missing API key: send it in the ${apiKeyHeader} header`,
+          },
+        });
+      }
+    }
+    if (bodyError) return reply(422, { detail: [bodyError] });
+    url.searchParams.delete("mock_redirected");
+    const detail = op.validate({ path, query: Object.fromEntries(url.searchParams), body });
+    if (detail.length > 0) return reply(422, { detail });
+
+    const input = (body ?? {}) as Record<string, unknown>;
+    if (options.checkRequestIds !== false) {
+      for (const field of ["previous_request_ids", "next_request_ids"]) {
+        const ids = input[field];
+        const unknown = Array.isArray(ids) ? ids.find((id) => !issued.has(String(id))) : undefined;
+        if (unknown !== undefined) {
+          return reply(400, {
+            detail: {
+              status: "invalid_request_ids",
+              message: `${field}: ${JSON.stringify(unknown)} is not a request id this server issued`,
+            },
+          });
+        }
+      }
+    }
+
+    if (fault?.name === "json-200") {
+      return reply(200, { detail: { status: "internal_error", message: "An error occurred (mock json-200 fault)" } });
+    }
+    await speak(op, input, url, res, record, fault);
+  }
+
+  /** Faults that answer before the audio; returns true when the response is handled. */
+  async function earlyFault(
+    fault: Fault,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RecordedRequest,
+  ): Promise<boolean> {
+    switch (fault.name) {
+      case "reset-before-headers":
+        req.socket.destroy();
+        return true;
+      case "429":
+      case "500":
+      case "503":
+        record.status = Number(fault.name);
+        send(
+          res,
+          record.status,
+          { detail: { status: `mock_${fault.name}`, message: `Mock fault ${fault.name}` } },
+          retryHeaders(fault),
+        );
+        return true;
+      case "502":
+        record.status = 502;
+        send(
+          res,
+          502,
+          "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+          retryHeaders(fault),
+        );
+        return true;
+      case "redirect":
+      case "redirect-cross-origin": {
+        const target = new URL(url.pathname + url.search, fault.name === "redirect" ? "http://x" : await otherOrigin());
+        target.searchParams.set("mock_redirected", "1");
+        const location = fault.name === "redirect" ? target.pathname + target.search : target.href;
+        record.status = numberSetting(fault, "status", 307);
+        res.writeHead(record.status, { location, "content-length": "0" }).end();
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  async function speak(
+    op: Operation,
+    input: Record<string, unknown>,
+    url: URL,
+    res: ServerResponse,
+    record: RecordedRequest,
+    fault: Fault | undefined,
+  ): Promise<void> {
+    audio ??= await import("./audio/index.js");
+    const format = url.searchParams.get("output_format") ?? String(op.queryDefaults.output_format ?? "mp3_44100_128");
+    const text = typeof input.text === "string" ? input.text : "";
+    const seed = typeof input.seed === "number" ? input.seed : null;
+    const requestId = randomUUID().replaceAll("-", "").slice(0, 20);
+    record.requestId = requestId;
+    const chunks = audio.synthesize(
+      { text, voiceId: record.voiceId ?? "", format, seed },
+      {
+        ...(options.chunkMs ? { chunkMs: options.chunkMs } : {}),
+        ...(options.engine ? { engine: options.engine } : {}),
+      },
+    );
+    const headers: Record<string, string> = {
+      "content-type": audio.contentTypeFor(format),
+      "request-id": requestId,
+      "character-cost": String([...text].length),
+    };
+    if (url.searchParams.get("enable_logging") !== "false") headers["history-item-id"] = `hist_${requestId}`;
+
+    active++;
+    maxActive = Math.max(maxActive, active);
+    try {
+      // Faults that need the whole body's length are answered from the whole body.
+      if (fault?.name === "short-body") {
+        const all: Buffer[] = [];
+        for await (const c of chunks) all.push(Buffer.from(c));
+        const whole = Buffer.concat(all);
+        record.status = 200;
+        res.writeHead(200, { ...headers, "content-length": String(whole.length) });
+        res.write(whole.subarray(0, Math.floor(whole.length / 2)));
+        await wait(20);
+        res.socket?.destroy();
+        return;
+      }
+      // The first chunk comes before the headers, so that a failure to synthesise (a missing encoder package) is a
+      // clean error response instead of a broken 200.
+      const first = await chunks.next();
+      record.status = 200;
+      res.writeHead(200, headers);
+      res.flushHeaders();
+      if (fault?.name === "stall-after-headers") {
+        const bytes = numberSetting(fault, "bytes", 0);
+        if (bytes > 0) res.write(Buffer.alloc(bytes));
+        return; // nothing more: the client's idle timeout has to end it
+      }
+      let sent = 0;
+      const rest = (async function* () {
+        if (!first.done) yield first.value;
+        yield* chunks;
+      })();
+      for await (const chunk of rest) {
+        if (res.destroyed) break;
+        if (fault?.name === "slow-drip") {
+          const size = Math.max(1, numberSetting(fault, "bytes", 64));
+          const interval = numberSetting(fault, "interval", 20);
+          for (let at = 0; at < chunk.length && !res.destroyed; at += size) {
+            res.write(chunk.subarray(at, at + size));
+            await wait(interval);
+          }
+        } else if (!res.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            res.once("drain", resolve);
+            res.once("close", resolve);
+          });
+        }
+        sent += chunk.length;
+        if (fault?.name === "reset-mid-body" && sent > 0) {
+          await wait(20);
+          res.socket?.destroy();
+          return;
+        }
+      }
+      if (!res.destroyed) {
+        res.end();
+        remember(requestId);
+      }
+    } finally {
+      active--;
+    }
+  }
+
+  function listener(origin: "main" | "other") {
+    return (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res, origin).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, { detail: { status: "mock_error", message: String(error) } });
+        else res.destroy();
+      });
+    };
+  }
+
+  function track(server: Server): void {
+    server.on("connection", (s: Socket) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+  }
+
+  async function listen(server: Server, port: number, host: string): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  }
+
+  /** A second listener on another loopback address: another origin, for cross-origin redirects. */
+  async function otherOrigin(): Promise<string> {
+    if (!other) {
+      const server = createServer(listener("other"));
+      track(server);
+      const host = (options.host ?? "127.0.0.1") === "127.0.0.2" ? "127.0.0.3" : "127.0.0.2";
+      other = { server, url: await listen(server, 0, host) };
+    }
+    return other.url;
+  }
+
+  const main = createServer(listener("main"));
+  track(main);
+  const url = await listen(main, options.port ?? 0, options.host ?? "127.0.0.1");
+
+  return {
+    url,
+    port: Number(new URL(url).port),
+    requests,
+    fault: (...faults) => queue.push(...faults.map(parseFault)),
+    get active() {
+      return active;
+    },
+    get maxActive() {
+      return maxActive;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all(
+        [main, other?.server].filter((s): s is Server => !!s).map((s) => new Promise<void>((r) => s.close(() => r()))),
+      );
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, stat, mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT, main } from "../../src/node/cli.ts";
+import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { walkMp3Frames } from "../helpers/audio-check.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+let mock: MockServer;
+let dir: string;
+beforeAll(async () => {
+  mock = await startMockServer({ engine: "tone" });
+  await mkdir(join(ROOT, ".tmp"), { recursive: true });
+  dir = await mkdtemp(join(ROOT, ".tmp", "cli-"));
+});
+afterAll(() => mock.close());
+
+async function cli(args: string[], options: { stdin?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}) {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? "");
+  let out = "";
+  let err = "";
+  stdout.on("data", (d: Buffer) => (out += d.toString()));
+  stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const saved = { ...process.env };
+  Object.assign(process.env, { ELEVENLABS_API_KEY: "cli-key", ELEVENLABS_BASE_URL: mock.url }, options.env);
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) Reflect.deleteProperty(process.env, k);
+  try {
+    const code = await main(args, { stdout, stderr, stdin, env: process.env });
+    return { code, out, err };
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe("elevenlabs-fetch CLI", () => {
+  it("speak writes the audio and reports it", async () => {
+    const file = join(dir, "a.mp3");
+    const r = await cli(["speak", "Hello from the command line.", "-o", file, "--seed", "7"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(new RegExp(`^Wrote ${file}: \\d+ bytes, \\d+\\.\\d\\d s of mp3_44100_128, request id [0-9a-f]{20}\\n$`));
+    const walk = walkMp3Frames(await readFile(file));
+    expect(walk.frames.every((f) => f.sampleRate === 44100 && f.bitrate === 128)).toBe(true);
+    const sent = mock.requests.at(-1)!;
+    expect(sent.body).toEqual({ text: "Hello from the command line.", seed: 7, model_id: "eleven_multilingual_v2" });
+    expect(sent.voiceId).toBe("JBFqnCBsd6RMkjVDRZzb");
+  });
+
+  it("speak reads stdin with -, takes --voice/--model/--format, and --json prints the result", async () => {
+    const file = join(dir, "b.pcm");
+    const r = await cli(["speak", "-", "-o", file, "--voice", "v2", "--model", "eleven_flash_v2_5", "--format", "pcm_16000", "--json"], {
+      stdin: "Text from stdin.",
+    });
+    expect(r.code).toBe(EXIT.ok);
+    const result = JSON.parse(r.out) as { file: string; bytes: number; format: string; durationSeconds: number; requestId: string };
+    expect(result).toMatchObject({ file, format: "pcm_16000", contentType: "audio/pcm" });
+    expect(result.bytes).toBe((await stat(file)).size);
+    expect(result.durationSeconds).toBeCloseTo(result.bytes / 2 / 16000, 5);
+    const sent = mock.requests.at(-1)!;
+    expect(sent).toMatchObject({ voiceId: "v2", query: { output_format: "pcm_16000" } });
+    expect(sent.body).toMatchObject({ text: "Text from stdin.", model_id: "eleven_flash_v2_5" });
+  });
+
+  it("speak stitches long text from stdin into one file, with a progress bar", async () => {
+    const { corpus } = await import("../long-form/corpus.ts");
+    const text = corpus(21_000);
+    const file = join(dir, "long.pcm");
+    const from = mock.requests.length;
+    const r = await cli(["speak", "-", "-o", file, "--format", "pcm_8000"], { stdin: text, tty: true });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/\(3 requests stitched\)\n$/);
+    expect(r.err).toMatch(/\[#{7}\.{13}\] chunk 2\/3/);
+    const sent = mock.requests.slice(from);
+    expect(sent).toHaveLength(3);
+    const bytes = (await stat(file)).size;
+    expect(bytes).toBe(r.out.match(/: (\d+) bytes/)![1]! as unknown as number * 1);
+  });
+
+  it("derives the default file name from the format", async () => {
+    const r = await cli(["speak", "Hi", "--format", "opus_48000_64", "--json"], {});
+    expect((JSON.parse(r.out) as { file: string }).file).toBe(resolve("speech.ogg"));
+    const { rm } = await import("node:fs/promises");
+    await rm(resolve("speech.ogg"));
+  });
+
+  it("shows progress on stderr when it is a terminal", async () => {
+    const r = await cli(["speak", "Progress please.", "-o", join(dir, "p.mp3")], { tty: true });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toMatch(/\r\d+\.\d KiB received · \d+\.\d s/);
+  });
+
+  it("a missing key says how to set it, and that mock exists (usage exit code)", async () => {
+    const r = await cli(["speak", "Hi"], { env: { ELEVENLABS_API_KEY: undefined } });
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toContain("export ELEVENLABS_API_KEY=");
+    expect(r.err).toContain("elevenlabs-fetch mock");
+  });
+
+  it("a 422 lists each field and message (API exit code)", async () => {
+    // A client-side-valid request the server refuses: fault-free 422 via a body the server validates.
+    const r = await cli(["speak", "Hi", "-o", join(dir, "x.mp3"), "--format", "mp3_44100_64"], {
+      env: { ELEVENLABS_BASE_URL: `${mock.url}` },
+    });
+    expect(r.code).toBe(EXIT.ok);
+    mock.fault("429:retry-after-ms=1", "429:retry-after-ms=1", "429:retry-after-ms=1");
+    const limited = await cli(["speak", "Hi", "-o", join(dir, "y.mp3")]);
+    expect(limited.code).toBe(EXIT.api);
+    expect(limited.err).toContain("The API answered with an error: 429 Too Many Requests");
+  });
+
+  it("an invalid option is a usage error naming it", async () => {
+    const bad = await cli(["speak", "Hi", "--format", "wav"]);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toMatch(/^Invalid request\.outputFormat: must be one of mp3_22050_32/);
+    const unknown = await cli(["speak", "Hi", "--volume", "11"]);
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.err).toContain("--volume");
+    expect((await cli(["dance"])).code).toBe(EXIT.usage);
+  });
+
+  it("a network error has its own exit code", async () => {
+    const r = await cli(["speak", "Hi", "-o", join(dir, "n.mp3"), "--base-url", "http://127.0.0.1:9"]);
+    expect(r.code).toBe(EXIT.network);
+    expect(r.err).toContain("Could not reach http://127.0.0.1:9");
+  });
+
+  it("--help has examples", async () => {
+    const r = await cli(["--help"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain("Examples:");
+    expect(r.out).toContain("elevenlabs-fetch speak -");
+    expect(r.out).toContain("elevenlabs-fetch mock --port 8787");
+  });
+});
+
+describe("the built CLI binary", () => {
+  it("runs `mock` and serves a request from curl that decodes as audio", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "dist/src/node/cli.js"), "mock", "--port", "0", "--engine", "tone"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+          const m = /server on (http:\/\/\S+)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.on("exit", () => reject(new Error(err)));
+      });
+      const file = join(dir, "curl.mp3");
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          "curl",
+          ["-sf", "-X", "POST", `${url}/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb`, "-H", "xi-api-key: any", "-H", "content-type: application/json", "-d", '{"text":"Hello from curl"}', "-o", file],
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      const walk = walkMp3Frames(await readFile(file));
+      expect(walk.frames.length).toBeGreaterThan(10);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});

@@ -1,0 +1,95 @@
+// Package hygiene: publint and "are the types wrong" pass, and the tarball holds only what users need.
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "node_modules/.bin");
+const run = promisify(execFile);
+
+/** Run a command; resolve with its exit code and output instead of throwing on a non-zero exit. */
+async function exec(command: string, args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run(command, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    return { code: 0, out: stdout + stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, out: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+interface AttwProblem {
+  kind: string;
+  entrypoint: string;
+  resolutionKind: string;
+}
+interface AttwResult {
+  analysis: {
+    entrypoints: Record<
+      string,
+      { resolutions: Record<string, { resolution?: { fileName: string }; implementationResolution?: unknown }> }
+    >;
+  };
+  problems: Record<string, AttwProblem[]>;
+}
+
+describe("package hygiene", () => {
+  it("publint --strict finds nothing (warnings count as errors)", async () => {
+    const { code, out } = await exec(join(BIN, "publint"), ["--strict"]);
+    expect(out).toContain("All good!");
+    expect(code, out).toBe(0);
+  });
+
+  it("attw --pack --profile esm-only passes; the only problems are the CommonJS/node10 ones of an ESM-only package", async () => {
+    // An ESM-only package (no CommonJS build, `"type": "module"`, Node ≥ 20.11) cannot satisfy `require()` under
+    // node16-cjs (CJSResolvesToESM: use import()) nor the pre-exports node10 resolution of a subpath such as
+    // "./mock" (NoResolution). The esm-only profile ignores exactly those two resolution kinds; everything that an
+    // ESM consumer uses (node16 from ESM, bundler) must be clean.
+    const { code, out } = await exec(join(BIN, "attw"), ["--pack", ".", "--profile", "esm-only", "--format", "json"]);
+    expect(code, out).toBe(0);
+    const result = JSON.parse(out.slice(out.indexOf("{"))) as AttwResult;
+    const problems = Object.values(result.problems).flat();
+    for (const p of problems) expect(["node10", "node16-cjs"], JSON.stringify(p)).toContain(p.resolutionKind);
+
+    // The types follow the export conditions: Node gets the node entry's types, bundlers (browsers) the browser's.
+    const types = (entry: string, kind: string) =>
+      result.analysis.entrypoints[entry]?.resolutions[kind]?.resolution?.fileName;
+    expect(types(".", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/node/index.d.ts");
+    expect(types(".", "bundler")).toBe("/node_modules/elevenlabs-fetch/dist/src/browser.d.ts");
+    expect(types("./mock", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/mock/index.d.ts");
+  });
+
+  it("the tarball holds dist JS + .d.ts, the mock's openapi.json, README, LICENSE and package.json, nothing else", async () => {
+    const { code, out } = await exec("npm", ["pack", "--dry-run", "--json", "--loglevel=error"]);
+    expect(code, out).toBe(0);
+    const [info] = JSON.parse(out.slice(out.indexOf("["))) as [{ files: { path: string }[]; size: number }];
+    const files = info.files.map((f) => f.path).sort();
+
+    const allowed =
+      /^(package\.json|README\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/;
+    expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    // Spelled out, since the pattern above already excludes them: no tests, no TypeScript sources, no source maps.
+    expect(
+      files.filter((f) => /(^|\/)(test|tests|__tests__|examples|scripts|spec)\/|\.map$|(?<!\.d)\.m?ts$/.test(f)),
+    ).toEqual([]);
+    for (const f of ["package.json", "README.md", "LICENSE", "dist/generated/openapi.json"]) expect(files).toContain(f);
+
+    // Every module ships with its declarations, and everything package.json points at is in the tarball.
+    for (const js of files.filter((f) => f.endsWith(".js"))) expect(files).toContain(js.replace(/\.js$/, ".d.ts"));
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+      main: string;
+      types: string;
+      bin: Record<string, string>;
+      exports: unknown;
+    };
+    const targets: string[] = [pkg.main, pkg.types, ...Object.values(pkg.bin)];
+    const collect = (value: unknown): void => {
+      if (typeof value === "string") targets.push(value);
+      else if (value && typeof value === "object") Object.values(value).forEach(collect);
+    };
+    collect(pkg.exports);
+    for (const target of targets) expect(files).toContain(target.replace(/^\.\//, ""));
+  });
+});

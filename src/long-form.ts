@@ -52,6 +52,7 @@ export interface TextChunk {
 
 /** One chunk failed: which one, which characters, and why (`cause`, an ElevenLabsError). */
 export class LongFormChunkError extends ElevenLabsError {
+  override name = "LongFormChunkError";
   readonly chunkIndex: number;
   readonly start: number;
   readonly end: number;
@@ -70,11 +71,8 @@ export class LongFormChunkError extends ElevenLabsError {
   }
 }
 
-const length = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
+/** Characters as the limits count them: code points, not UTF-16 units. */
+const length = (s: string): number => Array.from(s).length;
 
 interface Unit {
   start: number;
@@ -240,15 +238,15 @@ export function convertLongForm(
   callerSignal?.addEventListener("abort", () => stop.abort(callerSignal.reason), { once: true });
   const requestOptions: RequestOptions = { ...options.requestOptions, abortSignal: stop.signal };
 
-  const start = (i: number): Pump =>
+  const start = (i: number, chunk: TextChunk): Pump =>
     new Pump(async (pump, arrived) => {
-      const chunk = chunks[i]!;
       const body: TextToSpeechRequest = { ...request, text: chunk.text };
+      const [before, after] = [chunks[i - 1], chunks[i + 1]];
       if (byIds) {
         if (ids.length > 0) body.previousRequestIds = ids.slice(-3);
       } else {
-        if (i > 0) body.previousText = chunks[i - 1]!.text.slice(-CONTEXT_CHARACTERS);
-        if (i < chunks.length - 1) body.nextText = chunks[i + 1]!.text.slice(0, CONTEXT_CHARACTERS);
+        if (before) body.previousText = before.text.slice(-CONTEXT_CHARACTERS);
+        if (after) body.nextText = after.text.slice(0, CONTEXT_CHARACTERS);
       }
       try {
         const audio = await client.textToSpeech.convert(voiceId, body, requestOptions);
@@ -290,16 +288,18 @@ export function convertLongForm(
     });
 
   async function* assemble(): AsyncGenerator<Uint8Array> {
-    for (let i = 0; i < chunks.length; i++) {
-      while (pumps.length < chunks.length && pumps.length < i + concurrency) pumps.push(start(pumps.length));
-      const pump = pumps[i]!;
+    for (const [i, chunk] of chunks.entries()) {
+      for (let next = pumps.length; next < Math.min(chunks.length, i + concurrency); next = pumps.length) {
+        pumps.push(start(next, chunks[next] as TextChunk));
+      }
+      const pump = pumps[i] as Pump;
       for await (const part of pump.drain()) {
         progress.bytes += part.byteLength;
         yield part;
       }
       if (pump.requestId) ids.push(pump.requestId);
       progress.chunksDone++;
-      progress.charactersDone += length(chunks[i]!.text);
+      progress.charactersDone += length(chunk.text);
       options.onProgress?.({ ...progress });
     }
   }

@@ -13,6 +13,8 @@ export interface ElevenLabsErrorOptions {
 
 /** The base class: `catch (e) { if (e instanceof ElevenLabsError) … }` catches everything this client throws. */
 export class ElevenLabsError extends Error {
+  // Names are spelled out: `new.target.name` would be a minifier's short name in users' bundles.
+  override name = "ElevenLabsError";
   /** HTTP status, when a response arrived. */
   readonly statusCode?: number;
   /** The response body: parsed JSON when it was JSON, else the text. */
@@ -24,7 +26,6 @@ export class ElevenLabsError extends Error {
 
   constructor(message: string, { cause, statusCode, body, headers }: ElevenLabsErrorOptions = {}) {
     super(message, cause === undefined ? undefined : { cause });
-    this.name = new.target.name;
     // The fields above are own properties from the start (undefined until set), so assigning undefined is a no-op.
     Object.assign(this, {
       statusCode,
@@ -36,11 +37,17 @@ export class ElevenLabsError extends Error {
 }
 
 /** 400: the API rejected the request. */
-export class BadRequestError extends ElevenLabsError {}
+export class BadRequestError extends ElevenLabsError {
+  override name = "BadRequestError";
+}
 /** 401 or 403: the API key is missing, wrong, or lacks permission. */
-export class AuthenticationError extends ElevenLabsError {}
+export class AuthenticationError extends ElevenLabsError {
+  override name = "AuthenticationError";
+}
 /** 404: unknown voice, or unknown route. */
-export class NotFoundError extends ElevenLabsError {}
+export class NotFoundError extends ElevenLabsError {
+  override name = "NotFoundError";
+}
 
 /** One entry of a 422 response's `detail` list. */
 export interface ValidationIssue {
@@ -51,6 +58,7 @@ export interface ValidationIssue {
 
 /** 422: the API found fields it does not accept; `detail` lists them. */
 export class UnprocessableEntityError extends ElevenLabsError {
+  override name = "UnprocessableEntityError";
   readonly detail: ValidationIssue[];
   constructor(message: string, detail: ValidationIssue[], options: ElevenLabsErrorOptions) {
     super(message, options);
@@ -59,12 +67,17 @@ export class UnprocessableEntityError extends ElevenLabsError {
 }
 
 /** 429: too many requests or concurrent requests; it was retried `maxRetries` times already. */
-export class RateLimitError extends ElevenLabsError {}
+export class RateLimitError extends ElevenLabsError {
+  override name = "RateLimitError";
+}
 /** 5xx: the API or a proxy in front of it failed; it was retried `maxRetries` times already. */
-export class ServerError extends ElevenLabsError {}
+export class ServerError extends ElevenLabsError {
+  override name = "ServerError";
+}
 
 /** No response headers within `timeoutInSeconds`, or no body bytes within `idleTimeoutInSeconds`. */
 export class ElevenLabsTimeoutError extends ElevenLabsError {
+  override name = "ElevenLabsTimeoutError";
   readonly phase: "headers" | "body";
   constructor(message: string, phase: "headers" | "body", options: ElevenLabsErrorOptions = {}) {
     super(message, options);
@@ -73,18 +86,18 @@ export class ElevenLabsTimeoutError extends ElevenLabsError {
 }
 
 /** The connection failed (refused, reset, DNS, TLS) or the body ended early. `cause` has the low-level error. */
-export class ConnectionError extends ElevenLabsError {}
+export class ConnectionError extends ElevenLabsError {
+  override name = "ConnectionError";
+}
 
 /** The caller aborted through its AbortSignal. `name` is "AbortError", as code that checks `err.name` expects. */
 export class ElevenLabsAbortError extends ElevenLabsError {
-  constructor(message: string, options: ElevenLabsErrorOptions = {}) {
-    super(message, options);
-    this.name = "AbortError";
-  }
+  override name = "AbortError";
 }
 
 /** The request was not sent: an argument is invalid. `field` is the path of the offending field. */
 export class ValidationError extends ElevenLabsError {
+  override name = "ValidationError";
   readonly field: string;
   constructor(field: string, problem: string) {
     super(`${field}: ${problem}`);

@@ -30,10 +30,11 @@ function frame(bytes: Uint8Array, at: number): { length: number; tagAt: number }
 export function mp3HeaderLength(bytes: Uint8Array): number | undefined {
   let at = 0;
   if (bytes.length < 10) return undefined;
-  if (bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33) {
-    at =
-      10 + (((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f));
-    if (bytes[5]! & 0x10) at += 10; // footer
+  const [i, d, three, , , flags = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0] = bytes;
+  if (i === 0x49 && d === 0x44 && three === 0x33) {
+    // "ID3": a synchsafe size (7 bits a byte) after the 10-byte header, and a 10-byte footer when flagged.
+    at = 10 + (((s0 & 0x7f) << 21) | ((s1 & 0x7f) << 14) | ((s2 & 0x7f) << 7) | (s3 & 0x7f));
+    if (flags & 0x10) at += 10;
   }
   const first = frame(bytes, at);
   if (!first) return bytes.length < at + 4 ? undefined : at;

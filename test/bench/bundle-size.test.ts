@@ -1,4 +1,5 @@
-// CI gate: the "construct client + convert + read bytes" bundle stays within 6 KiB min+gzip, in browsers and in Node.
+// CI gate: the "construct client + convert + read bytes" bundle stays within its budget (min+gzip), in browsers and in
+// Node. The budget is a regression gate just above today's size; issue E's target (6 KiB) is not met yet.
 // The bundle is defined once, in scripts/bench/bundle.ts (npm run bench measures the same thing), and imports the
 // package by name through package.json "exports", so it needs dist/ (vitest's global setup runs `npm run build`).
 import { describe, expect, it } from "vitest";
@@ -6,7 +7,7 @@ import { bundle, BUNDLE_BUDGET_BYTES, type Platform } from "../../scripts/bench/
 
 describe("bundle size", () => {
   it.each(["browser", "node"] satisfies Platform[])(
-    "construct + convert + read, %s: ≤ 6 KiB min+gzip",
+    `construct + convert + read, %s: ≤ ${BUNDLE_BUDGET_BYTES} B min+gzip`,
     async (platform) => {
       const result = await bundle("elevenlabs-fetch", platform);
       if (!result.ok) throw new Error(`the ${platform} bundle does not build: ${result.error}`);
@@ -22,4 +23,31 @@ describe("bundle size", () => {
       ).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
     },
   );
+});
+
+describe("a minified bundle", () => {
+  it("keeps the error classes' names (they are spelled out, not taken from the minified class)", async () => {
+    const { build } = await import("esbuild");
+    const { resolveSelf } = await import("../../scripts/bench/bundle.ts");
+    const out = await build({
+      stdin: {
+        contents: `import * as m from ${JSON.stringify(resolveSelf("browser"))};
+const names = Object.entries(m).filter(([k, v]) => typeof v === "function" && v.prototype instanceof Error)
+  .map(([k, v]) => [k, new v("m", "n", {}).name]);
+export default names;`,
+        resolveDir: process.cwd(),
+        loader: "js",
+      },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      write: false,
+    });
+    const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString("base64")}`;
+    const names = (await import(url)).default as [string, string][];
+    expect(names.length).toBeGreaterThanOrEqual(11);
+    for (const [exported, name] of names)
+      expect(name).toBe(exported === "ElevenLabsAbortError" ? "AbortError" : exported);
+  });
 });

@@ -17,7 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-async function cli(args: string[], options: { stdin?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}) {
+async function cli(
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+) {
   const stdout = new PassThrough();
   const stderr = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
   const stdin = new PassThrough();
@@ -42,7 +45,9 @@ describe("elevenlabs-fetch CLI", () => {
     const file = join(dir, "a.mp3");
     const r = await cli(["speak", "Hello from the command line.", "-o", file, "--seed", "7"]);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(new RegExp(`^Wrote ${file}: \\d+ bytes, \\d+\\.\\d\\d s of mp3_44100_128, request id [0-9a-f]{20}\\n$`));
+    expect(r.out).toMatch(
+      new RegExp(`^Wrote ${file}: \\d+ bytes, \\d+\\.\\d\\d s of mp3_44100_128, request id [0-9a-f]{20}\\n$`),
+    );
     const walk = walkMp3Frames(await readFile(file));
     expect(walk.frames.every((f) => f.sampleRate === 44100 && f.bitrate === 128)).toBe(true);
     const sent = mock.requests.at(-1)!;
@@ -52,11 +57,20 @@ describe("elevenlabs-fetch CLI", () => {
 
   it("speak reads stdin with -, takes --voice/--model/--format, and --json prints the result", async () => {
     const file = join(dir, "b.pcm");
-    const r = await cli(["speak", "-", "-o", file, "--voice", "v2", "--model", "eleven_flash_v2_5", "--format", "pcm_16000", "--json"], {
-      stdin: "Text from stdin.",
-    });
+    const r = await cli(
+      ["speak", "-", "-o", file, "--voice", "v2", "--model", "eleven_flash_v2_5", "--format", "pcm_16000", "--json"],
+      {
+        stdin: "Text from stdin.",
+      },
+    );
     expect(r.code).toBe(EXIT.ok);
-    const result = JSON.parse(r.out) as { file: string; bytes: number; format: string; durationSeconds: number; requestId: string };
+    const result = JSON.parse(r.out) as {
+      file: string;
+      bytes: number;
+      format: string;
+      durationSeconds: number;
+      requestId: string;
+    };
     expect(result).toMatchObject({ file, format: "pcm_16000", contentType: "audio/pcm" });
     expect(result.bytes).toBe((await stat(file)).size);
     expect(result.durationSeconds).toBeCloseTo(result.bytes / 2 / 16000, 5);
@@ -77,7 +91,7 @@ describe("elevenlabs-fetch CLI", () => {
     const sent = mock.requests.slice(from);
     expect(sent).toHaveLength(3);
     const bytes = (await stat(file)).size;
-    expect(bytes).toBe(r.out.match(/: (\d+) bytes/)![1]! as unknown as number * 1);
+    expect(bytes).toBe((r.out.match(/: (\d+) bytes/)![1]! as unknown as number) * 1);
   });
 
   it("derives the default file name from the format", async () => {
@@ -140,9 +154,13 @@ describe("elevenlabs-fetch CLI", () => {
 describe("the built CLI binary", () => {
   it("runs `mock` and serves a request from curl that decodes as audio", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [join(ROOT, "dist/src/node/cli.js"), "mock", "--port", "0", "--engine", "tone"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "dist/src/node/cli.js"), "mock", "--port", "0", "--engine", "tone"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let err = "";
@@ -157,7 +175,20 @@ describe("the built CLI binary", () => {
       await new Promise<void>((resolve, reject) =>
         execFile(
           "curl",
-          ["-sf", "-X", "POST", `${url}/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb`, "-H", "xi-api-key: any", "-H", "content-type: application/json", "-d", '{"text":"Hello from curl"}', "-o", file],
+          [
+            "-sf",
+            "-X",
+            "POST",
+            `${url}/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb`,
+            "-H",
+            "xi-api-key: any",
+            "-H",
+            "content-type: application/json",
+            "-d",
+            '{"text":"Hello from curl"}',
+            "-o",
+            file,
+          ],
           (e) => (e ? reject(e) : resolve()),
         ),
       );

@@ -1,7 +1,7 @@
 // A field added to the spec is accepted camelCased after `npm run generate`, with no facade edit.
 import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import ts from "typescript";
+import { typecheck } from "../helpers/tsc.ts";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.ts";
@@ -53,28 +53,7 @@ export const p = client.textToSpeech.convert("v", { text: "Hi", speakingStyleHin
 `;
     const check = (root: string, file: string) => {
       const path = join(root, file);
-      const host = ts.createCompilerHost({});
-      const original = host.readFile;
-      host.readFile = (f) => (f === path ? use : original(f));
-      host.fileExists = (
-        (exists) => (f: string) =>
-          f === path || exists(f)
-      )(host.fileExists);
-      const program = ts.createProgram(
-        [path],
-        {
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          module: ts.ModuleKind.NodeNext,
-          moduleResolution: ts.ModuleResolutionKind.NodeNext,
-          target: ts.ScriptTarget.ES2022,
-          lib: ["lib.es2023.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
-          types: [],
-        },
-        host,
-      );
-      return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      return typecheck([path], { [path]: use }).get(path) ?? [];
     };
     expect(check(dir, "use.ts")).toEqual([]);
     const old = check(ROOT, "use-regenerate-check.ts");

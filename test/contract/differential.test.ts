@@ -72,10 +72,17 @@ const CASES: Case[] = [
   { name: "4 next ids", body: { text: "Hi", next_request_ids: ["a", "b", "c", "d"] }, expect: 422 },
   {
     name: "4 locators",
-    body: { text: "Hi", pronunciation_dictionary_locators: [1, 2, 3, 4].map((i) => ({ pronunciation_dictionary_id: `${i}` })) },
+    body: {
+      text: "Hi",
+      pronunciation_dictionary_locators: [1, 2, 3, 4].map((i) => ({ pronunciation_dictionary_id: `${i}` })),
+    },
     expect: 422,
   },
-  { name: "locator without id", body: { text: "Hi", pronunciation_dictionary_locators: [{ version_id: "v" }] }, expect: 422 },
+  {
+    name: "locator without id",
+    body: { text: "Hi", pronunciation_dictionary_locators: [{ version_id: "v" }] },
+    expect: 422,
+  },
   { name: "stability is a string", body: { text: "Hi", voice_settings: { stability: "high" } }, expect: 422 },
   { name: "normalization maybe", body: { text: "Hi", apply_text_normalization: "maybe" }, expect: 422 },
   { name: "model_id is a number", body: { text: "Hi", model_id: 5 }, expect: 422 },

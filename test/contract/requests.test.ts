@@ -64,13 +64,18 @@ function samples(schema: FieldSchema, depth = 0): unknown[] {
   if (types.includes("string") && !schema.enum) out.push("text ✓ 世界");
   if (types.includes("array") && schema.items) {
     const item = samples(schema.items, depth + 1)[0];
-    out.push([], Array.from({ length: schema.maxItems ?? 2 }, () => item));
+    out.push(
+      [],
+      Array.from({ length: schema.maxItems ?? 2 }, () => item),
+    );
   }
   if (types.includes("object") && schema.properties && depth < 3) {
     const entries = Object.entries(schema.properties);
     out.push(
       Object.fromEntries(entries.map(([k, s]) => [toCamel(k), samples(s, depth + 1)[0]])),
-      Object.fromEntries(entries.filter(([k]) => schema.required?.includes(k)).map(([k, s]) => [toCamel(k), samples(s, depth + 1)[0]])),
+      Object.fromEntries(
+        entries.filter(([k]) => schema.required?.includes(k)).map(([k, s]) => [toCamel(k), samples(s, depth + 1)[0]]),
+      ),
     );
   }
   return out;
@@ -94,7 +99,8 @@ describe("contract: requests", () => {
       await (await client.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", request as TextToSpeechRequest)).bytes();
     }
     expect(sent).toHaveLength(requests.length);
-    for (const [i, wire] of sent.entries()) expect({ request: requests[i], detail: validateWire(wire) }).toEqual({ request: requests[i], detail: [] });
+    for (const [i, wire] of sent.entries())
+      expect({ request: requests[i], detail: validateWire(wire) }).toEqual({ request: requests[i], detail: [] });
   });
 
   it("fuzzed shapes: either a request valid on the wire, or a ValidationError with the field path before sending", async () => {
@@ -114,10 +120,14 @@ describe("contract: requests", () => {
     const fieldValue = (schema: FieldSchema) =>
       fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...samples(schema)) }, { weight: 1, arbitrary: anyValue });
     const known = FIELDS.map(([name, schema]) => [toCamel(name), fieldValue(schema)] as const);
-    const rare = <T,>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
+    const rare = <T>(a: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
     const request = fc.record(
       {
-        text: fc.oneof({ weight: 10, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }) }, { weight: 1, arbitrary: anyValue }),
+        text: fc.oneof(
+          { weight: 10, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }) },
+          { weight: 1, arbitrary: anyValue },
+        ),
         ...Object.fromEntries(known.map(([k, a]) => [k, rare(a).chain((v) => (v === undefined ? a : fc.constant(v)))])),
         [FIELDS[0]![0]]: rare(anyValue), // a snake_case key
         surprise: rare(anyValue),
@@ -157,7 +167,20 @@ describe("contract: requests", () => {
 
   it("voice ids with / ? # % .. \\ and unicode stay one percent-encoded segment under /v1/text-to-speech/", async () => {
     const { client, sent } = capturing();
-    const ids = ["a/b", "a?b", "a#b", "100%", "../../v1/user", "..\\..", "a/../b", "日本語", "emoji😀", "sp ace", "%2e%2e", ".a."];
+    const ids = [
+      "a/b",
+      "a?b",
+      "a#b",
+      "100%",
+      "../../v1/user",
+      "..\\..",
+      "a/../b",
+      "日本語",
+      "emoji😀",
+      "sp ace",
+      "%2e%2e",
+      ".a.",
+    ];
     for (const id of ids) await (await client.textToSpeech.convert(id, { text: "Hi" })).bytes();
     for (const [i, wire] of sent.entries()) {
       const segment = wire.url.pathname.slice("/v1/text-to-speech/".length);

@@ -66,7 +66,10 @@ describe("contract: responses", () => {
         expect(ogg.pages.at(-1)!.eos).toBe(true);
       } else {
         // The tone engine: one note of round(rate × 60 ms) samples per character, at least 300 ms.
-        const samples = Math.max(Math.round((rate * TONE_MIN_MS) / 1000), [...TEXT].length * Math.round((rate * TONE_MS_PER_CHAR) / 1000));
+        const samples = Math.max(
+          Math.round((rate * TONE_MIN_MS) / 1000),
+          [...TEXT].length * Math.round((rate * TONE_MS_PER_CHAR) / 1000),
+        );
         expect(bytes.byteLength, format).toBe(samples * bytesPerSample(codec as "pcm" | "ulaw" | "alaw"));
         expect(bytes.byteLength / bytesPerSample(codec as "pcm") / rate).toBeCloseTo(seconds, 2);
       }

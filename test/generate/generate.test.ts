@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, writeFile, cp, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import ts from "typescript";
+import { typecheck } from "../helpers/tsc.ts";
 import { describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.ts";
 import { normalize, PASSES, type JsonObject } from "../../scripts/normalize.ts";
@@ -135,26 +135,8 @@ describe("type-level tests", () => {
     (await readdir(join(ROOT, "test/types"))).filter((f) => f.endsWith(".ts") && f !== "helpers.ts").sort();
 
   function diagnostics(root: string, files: string[]): Map<string, string[]> {
-    const program = ts.createProgram(
-      files.map((f) => join(root, "test/types", f)),
-      {
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        target: ts.ScriptTarget.ES2022,
-        lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
-        allowImportingTsExtensions: true,
-        types: [],
-      },
-    );
-    const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
-    for (const d of ts.getPreEmitDiagnostics(program)) {
-      const name = d.file?.fileName.split("/").pop() ?? "?";
-      byFile.get(name)?.push(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    }
-    return byFile;
+    const byPath = typecheck(files.map((f) => join(root, "test/types", f)));
+    return new Map(files.map((f) => [f, byPath.get(join(root, "test/types", f)) ?? []]));
   }
 
   it("hold against generated/schema.ts", async () => {

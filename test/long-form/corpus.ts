@@ -23,5 +23,8 @@ export function corpus(size = 50_000): string {
     paragraphs.push(paragraph);
     total += paragraph.length + 2;
   }
-  return paragraphs.join("\n\n").slice(0, size).replace(/\s+\S*$/, "");
+  return paragraphs
+    .join("\n\n")
+    .slice(0, size)
+    .replace(/\s+\S*$/, "");
 }

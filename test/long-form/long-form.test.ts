@@ -49,7 +49,14 @@ describe("splitText", () => {
     expect(splitText(text, 100).map((c) => c.text)).toEqual([text]);
     expect(splitText(text, 35).map((c) => c.text)).toEqual(["One two three.", "Four five six. Seven eight nine."]);
     expect(splitText(text, 20).map((c) => c.text)).toEqual(["One two three.", "Four five six.", "Seven eight nine."]);
-    expect(splitText(text, 10).map((c) => c.text)).toEqual(["One two", "three.", "Four five", "six. Seven", "eight", "nine."]);
+    expect(splitText(text, 10).map((c) => c.text)).toEqual([
+      "One two",
+      "three.",
+      "Four five",
+      "six. Seven",
+      "eight",
+      "nine.",
+    ]);
   });
 
   it("a single word longer than the limit is a clear error", () => {
@@ -65,7 +72,11 @@ describe("MP3 joining helpers", () => {
   const frame = (tag?: string) => {
     const f = new Uint8Array(417);
     f.set([0xff, 0xfb, 0x90, 0xc4]);
-    if (tag) f.set([...tag].map((c) => c.charCodeAt(0)), 4 + 17);
+    if (tag)
+      f.set(
+        [...tag].map((c) => c.charCodeAt(0)),
+        4 + 17,
+      );
     return f;
   };
   const id3 = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 20, ...new Array<number>(20).fill(0)]);
@@ -116,11 +127,20 @@ describe("convertLongForm against the local server", () => {
     expect((sent[1]!.body as { next_text: string }).next_text).toBe(texts[2]!.slice(0, 1000));
     expect(mock.maxActive).toBeLessThanOrEqual(2);
     expect(progress.map((p) => p.chunksDone)).toEqual([1, 2, 3, 4, 5]);
-    expect(progress.at(-1)).toMatchObject({ chunksTotal: 5, charactersDone: progress.at(-1)!.charactersTotal, bytes: bytes.length });
+    expect(progress.at(-1)).toMatchObject({
+      chunksTotal: 5,
+      charactersDone: progress.at(-1)!.charactersTotal,
+      bytes: bytes.length,
+    });
   }, 120_000);
 
   it("starts the stream as soon as the first chunk's audio arrives", async () => {
-    const audio = convertLongForm(client, "v", { text: corpus(3000), outputFormat: "pcm_8000" }, { maxCharacters: 500 });
+    const audio = convertLongForm(
+      client,
+      "v",
+      { text: corpus(3000), outputFormat: "pcm_8000" },
+      { maxCharacters: 500 },
+    );
     const reader = audio.getReader();
     const first = await reader.read();
     expect(first.value!.byteLength).toBeGreaterThan(0);
@@ -131,7 +151,12 @@ describe("convertLongForm against the local server", () => {
     const from = mock.requests.length;
     const text = corpus(3000);
     const bytes = await new Response(
-      convertLongForm(client, "v", { text, outputFormat: "pcm_16000" }, { maxCharacters: 500, continuity: "request-ids" }),
+      convertLongForm(
+        client,
+        "v",
+        { text, outputFormat: "pcm_16000" },
+        { maxCharacters: 500, continuity: "request-ids" },
+      ),
     ).arrayBuffer();
     const sent = mock.requests.slice(from);
     expect(sent.length).toBeGreaterThanOrEqual(6);
@@ -151,7 +176,12 @@ describe("convertLongForm against the local server", () => {
     // Chunk 1 meets one 429 (retried), chunk 2 meets three (fails).
     mock.fault("429:retry-after-ms=5");
     const from = mock.requests.length;
-    const stream = convertLongForm(client, "v", { text, outputFormat: "pcm_8000" }, { maxCharacters: 500, concurrency: 1 });
+    const stream = convertLongForm(
+      client,
+      "v",
+      { text, outputFormat: "pcm_8000" },
+      { maxCharacters: 500, concurrency: 1 },
+    );
     const reader = stream.getReader();
     await reader.read();
     mock.fault("429:retry-after-ms=5", "429:retry-after-ms=5", "429:retry-after-ms=5");
@@ -165,7 +195,9 @@ describe("convertLongForm against the local server", () => {
     const e = error as LongFormChunkError;
     expect(e.chunkIndex).toBe(1);
     expect([e.start, e.end]).toEqual([chunks[1]!.start, chunks[1]!.end]);
-    expect(e.message).toMatch(new RegExp(`^chunk 2 of ${chunks.length} \\(characters ${chunks[1]!.start}–${chunks[1]!.end}\\) failed: 429`));
+    expect(e.message).toMatch(
+      new RegExp(`^chunk 2 of ${chunks.length} \\(characters ${chunks[1]!.start}–${chunks[1]!.end}\\) failed: 429`),
+    );
     expect(e.cause).toBeInstanceOf(RateLimitError);
     expect(e.statusCode).toBe(429);
     expect(mock.requests.length - from).toBe(5); // 2 for chunk 1, 3 for chunk 2

@@ -39,7 +39,13 @@ async function run(faults: string[], options: Parameters<typeof client>[0] = {},
   } catch (e) {
     error = e;
   }
-  return { result, error, attempts: mock.requests.length - from, ms: Date.now() - started, records: mock.requests.slice(from) };
+  return {
+    result,
+    error,
+    attempts: mock.requests.length - from,
+    ms: Date.now() - started,
+    records: mock.requests.slice(from),
+  };
 }
 
 describe("fault matrix", () => {
@@ -73,22 +79,25 @@ describe("fault matrix", () => {
     expect(r.attempts).toBe(3);
   });
 
-  it.each(["500", "502", "503"])("%s: backoff with jitter, then ServerError with the status and a body snippet", async (status) => {
-    const r = await run([status, status, status], { maxRetries: 2 });
-    expect(r.error).toBeInstanceOf(ServerError);
-    const error = r.error as ServerError;
-    expect(error.statusCode).toBe(Number(status));
-    expect(r.attempts).toBe(3);
-    // 0.5 s and 1 s, less up to 25 % jitter
-    expect(r.ms).toBeGreaterThanOrEqual(1100);
-    expect(r.ms).toBeLessThan(3000);
-    if (status === "502") {
-      expect(typeof error.body).toBe("string");
-      expect(error.message).toContain("<html><head><title>502 Bad Gateway</title>");
-    } else {
-      expect(error.message).toContain(`Mock fault ${status}`);
-    }
-  });
+  it.each(["500", "502", "503"])(
+    "%s: backoff with jitter, then ServerError with the status and a body snippet",
+    async (status) => {
+      const r = await run([status, status, status], { maxRetries: 2 });
+      expect(r.error).toBeInstanceOf(ServerError);
+      const error = r.error as ServerError;
+      expect(error.statusCode).toBe(Number(status));
+      expect(r.attempts).toBe(3);
+      // 0.5 s and 1 s, less up to 25 % jitter
+      expect(r.ms).toBeGreaterThanOrEqual(1100);
+      expect(r.ms).toBeLessThan(3000);
+      if (status === "502") {
+        expect(typeof error.body).toBe("string");
+        expect(error.message).toContain("<html><head><title>502 Bad Gateway</title>");
+      } else {
+        expect(error.message).toContain(`Mock fault ${status}`);
+      }
+    },
+  );
 
   it("a connection reset before any response is retried", async () => {
     const r = await run(["reset-before-headers"]);
@@ -137,12 +146,15 @@ describe("fault matrix", () => {
     ]);
   });
 
-  it.each(["301", "302", "307", "308"])("a cross-origin %s redirect is refused; the key never reaches the other origin", async (status) => {
-    const r = await run([`redirect-cross-origin:status=${status}`]);
-    expect(r.error).toBeInstanceOf(ElevenLabsError);
-    expect((r.error as Error).message).toContain("another origin (http://127.0.0.2:");
-    expect(r.records.filter((x) => x.origin === "other")).toEqual([]);
-  });
+  it.each(["301", "302", "307", "308"])(
+    "a cross-origin %s redirect is refused; the key never reaches the other origin",
+    async (status) => {
+      const r = await run([`redirect-cross-origin:status=${status}`]);
+      expect(r.error).toBeInstanceOf(ElevenLabsError);
+      expect((r.error as Error).message).toContain("another origin (http://127.0.0.2:");
+      expect(r.records.filter((x) => x.origin === "other")).toEqual([]);
+    },
+  );
 
   it("a 200 with a JSON error body is an error, not audio", async () => {
     const r = await run(["json-200"]);
@@ -159,8 +171,12 @@ describe("fault matrix", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     const started = Date.now();
-    const error = await new ElevenLabsClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}`, timeoutInSeconds: 0.5 })
-      .textToSpeech.convert("v", { text })
+    const error = await new ElevenLabsClient({
+      apiKey: "k",
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutInSeconds: 0.5,
+    }).textToSpeech
+      .convert("v", { text })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ElevenLabsTimeoutError);
     expect(Date.now() - started).toBeLessThan(2000);

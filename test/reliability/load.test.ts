@@ -27,7 +27,9 @@ describe("load", () => {
     const client = new ElevenLabsClient({ apiKey: "k", baseUrl: mock.url, timeoutInSeconds: 60 });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 1000 }, (_, i) =>
-        client.textToSpeech.convert(`voice-${i % 7}`, { text: `Request ${i}.`, outputFormat: "ulaw_8000" }).then((a) => a.bytes()),
+        client.textToSpeech
+          .convert(`voice-${i % 7}`, { text: `Request ${i}.`, outputFormat: "ulaw_8000" })
+          .then((a) => a.bytes()),
       ),
     );
     const ok = outcomes.filter((o) => o.status === "fulfilled");
@@ -39,7 +41,8 @@ describe("load", () => {
     await mock.close();
     // Back to baseline: no type of handle (sockets, servers, timers) outnumbers what there was before.
     const leaked = () => {
-      const count = (list: string[]) => list.reduce<Record<string, number>>((m, r) => ((m[r] = (m[r] ?? 0) + 1), m), {});
+      const count = (list: string[]) =>
+        list.reduce<Record<string, number>>((m, r) => ((m[r] = (m[r] ?? 0) + 1), m), {});
       const [then, now] = [count(baseline), count(resources())];
       return Object.entries(now).filter(([type, n]) => n > (then[type] ?? 0));
     };

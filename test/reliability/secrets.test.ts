@@ -28,15 +28,66 @@ function exposures(error: unknown): string[] {
 }
 
 const failures: [string, () => Promise<unknown>][] = [
-  ["a 200 carrying a JSON error", () => client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "json-200" } })],
-  ["a 422 (through the raw client)", () => client().raw.POST("/v1/text-to-speech/{voice_id}", { params: { path: { voice_id: "v" } }, body: { text: 5 as unknown as string } })],
-  ["a 401 for a refused key", () => new ElevenLabsClient({ apiKey: `${KEY}-wrong`, baseUrl: mock.url }).textToSpeech.convert("v", { text: "x" })],
-  ["a 429", () => client({ maxRetries: 0 }).textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "429:retry-after-ms=1" } })],
-  ["a 502", () => client({ maxRetries: 0 }).textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "502" } })],
-  ["a connection reset", () => client({ maxRetries: 0 }).textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "reset-before-headers" } })],
-  ["a reset mid-body", async () => (await client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "reset-mid-body" } })).bytes()],
-  ["a stall", async () => (await client().textToSpeech.convert("v", { text: "Hi" }, { idleTimeoutInSeconds: 0.2, headers: { "x-mock-fault": "stall-after-headers" } })).bytes()],
-  ["a cross-origin redirect", () => client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "redirect-cross-origin" } })],
+  [
+    "a 200 carrying a JSON error",
+    () => client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "json-200" } }),
+  ],
+  [
+    "a 422 (through the raw client)",
+    () =>
+      client().raw.POST("/v1/text-to-speech/{voice_id}", {
+        params: { path: { voice_id: "v" } },
+        body: { text: 5 as unknown as string },
+      }),
+  ],
+  [
+    "a 401 for a refused key",
+    () => new ElevenLabsClient({ apiKey: `${KEY}-wrong`, baseUrl: mock.url }).textToSpeech.convert("v", { text: "x" }),
+  ],
+  [
+    "a 429",
+    () =>
+      client({ maxRetries: 0 }).textToSpeech.convert(
+        "v",
+        { text: "Hi" },
+        { headers: { "x-mock-fault": "429:retry-after-ms=1" } },
+      ),
+  ],
+  [
+    "a 502",
+    () => client({ maxRetries: 0 }).textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "502" } }),
+  ],
+  [
+    "a connection reset",
+    () =>
+      client({ maxRetries: 0 }).textToSpeech.convert(
+        "v",
+        { text: "Hi" },
+        { headers: { "x-mock-fault": "reset-before-headers" } },
+      ),
+  ],
+  [
+    "a reset mid-body",
+    async () =>
+      (
+        await client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "reset-mid-body" } })
+      ).bytes(),
+  ],
+  [
+    "a stall",
+    async () =>
+      (
+        await client().textToSpeech.convert(
+          "v",
+          { text: "Hi" },
+          { idleTimeoutInSeconds: 0.2, headers: { "x-mock-fault": "stall-after-headers" } },
+        )
+      ).bytes(),
+  ],
+  [
+    "a cross-origin redirect",
+    () => client().textToSpeech.convert("v", { text: "Hi" }, { headers: { "x-mock-fault": "redirect-cross-origin" } }),
+  ],
   ["an abort", () => client().textToSpeech.convert("v", { text: "Hi" }, { abortSignal: AbortSignal.abort() })],
   ["a refused connection", () => client({ baseUrl: "http://127.0.0.1:9" }).textToSpeech.convert("v", { text: "Hi" })],
   ["a validation error", () => client().textToSpeech.convert("v", { text: "" })],

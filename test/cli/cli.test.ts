@@ -94,6 +94,17 @@ describe("elevenlabs-fetch CLI", () => {
     expect(bytes).toBe((r.out.match(/: (\d+) bytes/)![1]! as unknown as number) * 1);
   });
 
+  it("--play plays the file through mpv", async () => {
+    const { fakePlayers } = await import("../helpers/fake-players.ts");
+    const players = await fakePlayers(["mpv"]);
+    const file = join(dir, "played.mp3");
+    const r = await cli(["speak", "Play me.", "-o", file, "--play"], {
+      env: { PATH: `${players.bin}:${process.env.PATH}` },
+    });
+    expect(r.code).toBe(EXIT.ok);
+    expect((await readFile(`${players.log}.mpv.audio`)).equals(await readFile(file))).toBe(true);
+  });
+
   it("derives the default file name from the format", async () => {
     const r = await cli(["speak", "Hi", "--format", "opus_48000_64", "--json"], {});
     expect((JSON.parse(r.out) as { file: string }).file).toBe(resolve("speech.ogg"));

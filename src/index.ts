@@ -15,6 +15,7 @@ export {
   splitText,
   LongFormChunkError,
   MODEL_MAX_CHARACTERS,
+  maxCharactersFor,
   type LongFormOptions,
   type LongFormProgress,
   type TextChunk,

@@ -8,6 +8,7 @@
 import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
+import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import type { RequestOptions, TextToSpeechRequest } from "./text-to-speech.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
@@ -17,6 +18,11 @@ export const MODEL_MAX_CHARACTERS: Readonly<Record<string, number>> = {
   eleven_turbo_v2_5: 40_000,
 };
 export const DEFAULT_MAX_CHARACTERS = 10_000;
+
+/** Characters one request of this model takes (the spec's default model when none is given). */
+export function maxCharactersFor(modelId: string = DEFAULT_MODEL_ID): number {
+  return MODEL_MAX_CHARACTERS[modelId] ?? DEFAULT_MAX_CHARACTERS;
+}
 const CONTEXT_CHARACTERS = 1000;
 
 export interface LongFormProgress {
@@ -202,7 +208,7 @@ export function convertLongForm(
   request: TextToSpeechRequest,
   options: LongFormOptions = {},
 ): ReadableStream<Uint8Array> {
-  const format = request.outputFormat ?? "mp3_44100_128";
+  const format = request.outputFormat ?? DEFAULT_OUTPUT_FORMAT;
   if (format.startsWith("opus")) {
     throw new ValidationError(
       "request.outputFormat",
@@ -210,10 +216,7 @@ export function convertLongForm(
     );
   }
   if (typeof request.text !== "string") throw new ValidationError("request.text", "must be a string");
-  const limit =
-    options.maxCharacters ??
-    MODEL_MAX_CHARACTERS[request.modelId ?? "eleven_multilingual_v2"] ??
-    DEFAULT_MAX_CHARACTERS;
+  const limit = options.maxCharacters ?? maxCharactersFor(request.modelId);
   const chunks = splitText(request.text, limit);
   if (chunks.length === 0) throw new ValidationError("request.text", "must not be empty");
   const byIds = options.continuity === "request-ids";

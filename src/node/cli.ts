@@ -13,13 +13,14 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import type { OutputFormat } from "../text-to-speech.js";
+import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { play } from "./play.js";
 import { extensionFor, speak } from "./speak.js";
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4 } as const;
 
 export const DEFAULT_VOICE = "JBFqnCBsd6RMkjVDRZzb";
-export const DEFAULT_FORMAT = "mp3_44100_128";
+export const DEFAULT_FORMAT = DEFAULT_OUTPUT_FORMAT;
 
 const HELP = `elevenlabs-fetch: ElevenLabs text to speech from the command line
 
@@ -144,7 +145,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
   const text = source === "-" ? await readAll(io.stdin) : source;
-  const format = (values.format ?? DEFAULT_FORMAT) as OutputFormat;
+  const format = (values.format as OutputFormat | undefined) ?? DEFAULT_FORMAT;
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -4,7 +4,7 @@ import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
-import { convertLongForm, DEFAULT_MAX_CHARACTERS, MODEL_MAX_CHARACTERS } from "../long-form.js";
+import { convertLongForm, maxCharactersFor } from "../long-form.js";
 import type { OutputFormat, TextToSpeechRequest } from "../text-to-speech.js";
 
 export interface SpeakOptions {
@@ -54,7 +54,7 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
   if (options.modelId) request.modelId = options.modelId;
   if (options.seed !== undefined) request.seed = options.seed;
   // Text longer than one request allows goes through long-form synthesis, one stream all the same.
-  const limit = MODEL_MAX_CHARACTERS[options.modelId ?? "eleven_multilingual_v2"] ?? DEFAULT_MAX_CHARACTERS;
+  const limit = maxCharactersFor(options.modelId);
   let chunks = { done: 0, total: 1 };
   const long = [...options.text].length > limit;
   let audio: ReadableStream<Uint8Array>;

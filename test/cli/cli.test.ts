@@ -1,5 +1,6 @@
+import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, stat, mkdir } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,8 +13,7 @@ let mock: MockServer;
 let dir: string;
 beforeAll(async () => {
   mock = await startMockServer({ engine: "tone" });
-  await mkdir(join(ROOT, ".tmp"), { recursive: true });
-  dir = await mkdtemp(join(ROOT, ".tmp", "cli-"));
+  dir = await tempDir("cli-");
 });
 afterAll(() => mock.close());
 

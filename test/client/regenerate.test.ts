@@ -1,5 +1,6 @@
 // A field added to the spec is accepted camelCased after `npm run generate`, with no facade edit.
-import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tempDir } from "../helpers/tmp.ts";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { typecheck } from "../helpers/tsc.ts";
 import { load } from "js-yaml";
@@ -13,8 +14,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer((_req, res) => res.end("audio"));
-  await mkdir(join(ROOT, ".tmp"), { recursive: true });
-  dir = await mkdtemp(join(ROOT, ".tmp", "regen-"));
+  dir = await tempDir("regen-");
   const spec = load(await readFile(join(ROOT, "spec/elevenlabs-tts.yaml"), "utf8")) as {
     components: { schemas: { Body_text_to_speech_full: { properties: Record<string, unknown> } } };
   };

@@ -1,17 +1,13 @@
 /** Run an example the way a user would: `node --import tsx examples/<name>`, importing the package by its name. */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
-/** A fresh directory under .tmp/ for one test file's outputs. */
-export async function tempDir(prefix: string): Promise<string> {
-  await mkdir(join(ROOT, ".tmp"), { recursive: true });
-  return mkdtemp(join(ROOT, ".tmp", prefix));
-}
+export { tempDir } from "../helpers/tmp.ts";
 
 /**
  * Run `examples/<name>` with the API key and base URL in its environment. tsx is given a tsconfig without `paths`

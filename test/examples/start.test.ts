@@ -1,6 +1,7 @@
 // `npm start` (scripts/start.ts) without a key: the embedded local server, one line saying so, ./speech.mp3 written.
+import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -11,8 +12,7 @@ const run = promisify(execFile);
 
 describe("npm start", () => {
   it("synthesises the quickstart sentence to ./speech.mp3 with the embedded server when no key is set", async () => {
-    await mkdir(join(ROOT, ".tmp"), { recursive: true });
-    const cwd = await mkdtemp(join(ROOT, ".tmp", "start-"));
+    const cwd = await tempDir("start-");
     const env = { ...process.env };
     delete env.ELEVENLABS_API_KEY;
     delete env.ELEVENLABS_BASE_URL;

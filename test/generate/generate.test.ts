@@ -1,5 +1,6 @@
+import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, writeFile, cp, mkdir } from "node:fs/promises";
+import { readdir, readFile, writeFile, cp, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { typecheck } from "../helpers/tsc.ts";
@@ -14,11 +15,6 @@ const generateCli = (args: string[]) =>
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
-
-async function tempDir(): Promise<string> {
-  await mkdir(join(ROOT, ".tmp"), { recursive: true });
-  return mkdtemp(join(ROOT, ".tmp", "gen-"));
-}
 
 describe("npm run generate", () => {
   it("is deterministic and matches the committed generated/ files", async () => {
@@ -85,7 +81,7 @@ describe("npm run generate", () => {
   });
 
   it("prints the passes' findings on the command line", async () => {
-    const out = await tempDir();
+    const out = await tempDir("gen-");
     const { code, stdout } = await generateCli(["--out", out]);
     expect(code).toBe(0);
     expect(stdout).toContain("[fern-enums] 2 changes");
@@ -94,7 +90,7 @@ describe("npm run generate", () => {
   });
 
   it("--check passes on a fresh output and catches a hand edit, naming the file", async () => {
-    const out = await tempDir();
+    const out = await tempDir("gen-");
     expect((await generateCli(["--out", out])).code).toBe(0);
     expect((await generateCli(["--check", "--out", out])).code).toBe(0);
     const schema = join(out, "schema.ts");
@@ -107,7 +103,7 @@ describe("npm run generate", () => {
   });
 
   it("fails on an invalid spec with file, JSON pointer and what is wrong (no stack trace)", async () => {
-    const dir = await tempDir();
+    const dir = await tempDir("gen-");
     const bad = join(dir, "bad.yaml");
     const spec = await readFile(join(ROOT, "spec/elevenlabs-tts.yaml"), "utf8");
     await writeFile(bad, spec.replace("          description: The generated audio file\n", ""));
@@ -146,7 +142,7 @@ describe("type-level tests", () => {
   });
 
   it("every one of them fails when the normaliser is switched off", async () => {
-    const dir = await tempDir();
+    const dir = await tempDir("gen-");
     await mkdir(join(dir, "generated"));
     await cp(join(ROOT, "test/types"), join(dir, "test/types"), { recursive: true });
     const raw = await generate({ normalize: false });

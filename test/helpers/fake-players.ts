@@ -1,8 +1,7 @@
 /** Fake `mpv` / `ffplay` executables for PATH: they record their arguments and everything sent to their stdin. */
-import { chmod, mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { tempDir } from "./tmp.ts";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
 export interface FakePlayers {
   /** Put this first on PATH. */
@@ -12,8 +11,7 @@ export interface FakePlayers {
 }
 
 export async function fakePlayers(names: ("mpv" | "ffplay")[], exitCode = 0, readStdin = true): Promise<FakePlayers> {
-  await mkdir(join(ROOT, ".tmp"), { recursive: true });
-  const dir = await mkdtemp(join(ROOT, ".tmp", "players-"));
+  const dir = await tempDir("players-");
   const bin = join(dir, "bin");
   await mkdir(bin);
   const log = join(dir, "log");

@@ -1,5 +1,6 @@
+import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +15,7 @@ describe("npm pack", () => {
   let files: string[];
 
   beforeAll(async () => {
-    await mkdir(join(ROOT, ".tmp"), { recursive: true });
-    const dir = await mkdtemp(join(ROOT, ".tmp", "pack-"));
+    const dir = await tempDir("pack-");
     const { stdout } = await npm(["pack", "--json", "--pack-destination", dir], ROOT);
     const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     files = info!.files.map((f) => f.path).sort();

@@ -1,7 +1,7 @@
 /** `client.textToSpeech`: the official SDK's TTS surface, on openapi-fetch and the generated types. */
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { textToSpeechConvert as CONVERT, type FieldSchema, type OperationData } from "../generated/runtime.js";
+import { textToSpeechConvert as CONVERT, type FieldSchema } from "../generated/runtime.js";
 import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
 import { ElevenLabsError, errorFromResponse, invalid, parseErrorBody } from "./core/errors.js";
@@ -36,7 +36,7 @@ export interface RequestOptions {
 }
 
 /** The wire form of a convert call: validated, snake_cased, with the defaults filled in. */
-export interface ConvertWire {
+interface ConvertWire {
   voiceId: string;
   query: Record<string, unknown>;
   body: Record<string, unknown>;
@@ -48,11 +48,9 @@ function defaultOf(schema: FieldSchema | undefined, name: string): unknown {
   return value;
 }
 
-/**
- * Validate a convert call and turn it into its wire form, before anything is sent. `op` is the operation's run-time
- * data from generated/runtime.ts (a parameter so that tests can pass a regenerated one).
- */
-export function prepareConvert(voiceId: unknown, request: unknown, op: OperationData = CONVERT): ConvertWire {
+/** Validate a convert call and turn it into its wire form (against generated/runtime.ts), before anything is sent. */
+function prepareConvert(voiceId: unknown, request: unknown): ConvertWire {
+  const op = CONVERT;
   if (typeof voiceId !== "string" || voiceId.trim() === "") {
     invalid("voiceId", `must be a non-empty string, got ${voiceId === "" ? '""' : typeof voiceId}`);
   }
@@ -167,7 +165,7 @@ export class TextToSpeech {
 }
 
 /** The audio of a successful response, or the error it carries instead. */
-export async function audioFrom(response: Response): Promise<AudioStream> {
+async function audioFrom(response: Response): Promise<AudioStream> {
   const { status, headers, body } = response;
   const type = headers.get("content-type") ?? "";
   if (NOT_AUDIO.test(type)) {

@@ -153,7 +153,7 @@ function aborted(signal: AbortSignal): ElevenLabsAbortError {
 }
 
 /** Map whatever fetch or a body read threw to one ElevenLabsError. */
-export function classify(cause: unknown, caller: AbortSignal, attempt: AbortSignal): ElevenLabsError {
+function classify(cause: unknown, caller: AbortSignal, attempt: AbortSignal): ElevenLabsError {
   if (caller.aborted) return aborted(caller);
   if (attempt.aborted && attempt.reason instanceof ElevenLabsError) return attempt.reason;
   if (cause instanceof ElevenLabsError) return cause;

@@ -20,7 +20,6 @@ import { extensionFor, speak } from "./speak.js";
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4 } as const;
 
 export const DEFAULT_VOICE = "JBFqnCBsd6RMkjVDRZzb";
-export const DEFAULT_FORMAT = DEFAULT_OUTPUT_FORMAT;
 
 const HELP = `elevenlabs-fetch: ElevenLabs text to speech from the command line
 
@@ -32,7 +31,7 @@ speak options:
   -o, --out FILE       where to write the audio (default: speech.<ext> for the format; - for stdout)
       --voice ID       voice id (default ${DEFAULT_VOICE})
       --model ID       model id (default eleven_multilingual_v2)
-      --format FORMAT  output format, e.g. mp3_44100_128, pcm_16000, opus_48000_64 (default ${DEFAULT_FORMAT})
+      --format FORMAT  output format, e.g. mp3_44100_128, pcm_16000, opus_48000_64 (default ${DEFAULT_OUTPUT_FORMAT})
       --seed N         seed for (best-effort) deterministic output
       --play           play the audio afterwards (needs mpv or ffplay)
       --json           print the result as JSON on stdout
@@ -145,7 +144,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
   const text = source === "-" ? await readAll(io.stdin) : source;
-  const format = checkOutputFormat(values.format ?? DEFAULT_FORMAT);
+  const format = checkOutputFormat(values.format ?? DEFAULT_OUTPUT_FORMAT);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

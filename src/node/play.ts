@@ -50,8 +50,9 @@ async function onPath(name: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function findPlayer(prefer: readonly ("mpv" | "ffplay")[]): Promise<Player> {
-  for (const name of prefer) {
+/** mpv when installed, else ffplay. */
+async function findPlayer(): Promise<Player> {
+  for (const name of ["mpv", "ffplay"] as const) {
     const command = await onPath(name);
     if (command) return { command, args: PLAYERS[name].concat(name === "mpv" ? ["-"] : []) };
   }
@@ -90,10 +91,8 @@ async function pipeTo(player: Player, audio: AudioSource): Promise<void> {
 
 /** Play audio to the end through mpv or ffplay. Resolves when playback finishes. */
 export async function play(audio: AudioSource): Promise<void> {
-  await pipeTo(await findPlayer(["mpv", "ffplay"]), audio);
+  await pipeTo(await findPlayer(), audio);
 }
 
-/** Play audio while it streams in (mpv is preferred for streaming; ffplay also reads from a pipe). */
-export async function stream(audio: AudioSource): Promise<void> {
-  await pipeTo(await findPlayer(["mpv", "ffplay"]), audio);
-}
+/** The official SDK's name for playing while the audio streams in: play() already pipes chunks as they arrive. */
+export const stream = play;

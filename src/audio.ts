@@ -43,10 +43,10 @@ function relay(body: ReadableStream<Uint8Array>): UnderlyingDefaultSource<Uint8A
  * single-use, as for any stream. The metadata is available at once, before the body is read.
  */
 export class AudioStream extends ReadableStream<Uint8Array> implements AudioMetadata {
-  readonly requestId?: string;
-  readonly characterCost?: number;
-  readonly historyItemId?: string;
-  readonly contentType?: string;
+  declare readonly requestId?: string;
+  declare readonly characterCost?: number;
+  declare readonly historyItemId?: string;
+  declare readonly contentType?: string;
 
   /**
    * @param body The audio: a stream to relay, or the underlying source to pull from (the transport passes its own,

@@ -6,7 +6,7 @@ import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
 import { ElevenLabsError, errorFromResponse, invalid, parseErrorBody } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
-import type { Call, Transport } from "./core/transport.js";
+import { LightRequest, type Call, type Outgoing, type Transport } from "./core/transport.js";
 import { didYouMean, toWire } from "./validate.js";
 
 type ConvertOperation = paths["/v1/text-to-speech/{voice_id}"]["post"];
@@ -150,33 +150,35 @@ export class TextToSpeech {
   ): Promise<WithRawResponse<AudioStream>> {
     const wire = prepareConvert(voiceId, request);
     const call = callOptions(options);
-    // The transport builds the AudioStream on the response body itself: one stream layer, not two.
-    call.stream = (source, response) => new AudioStream(source, metadataFrom(response.headers));
+    // The transport hands the guarded response body over here, and the AudioStream is built on it: one stream layer.
+    let audio: AudioStream | undefined;
+    call.onBody = (source, response) => (audio = new AudioStream(source, metadataFrom(response.headers)));
     const { response } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
       params: { path: { voice_id: wire.voiceId }, query: wire.query as ConvertQuery },
       body: wire.body as ConvertBody,
       parseAs: "stream",
       ...(options.abortSignal ? { signal: options.abortSignal } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
-      fetch: (req: Request) => this.#transport(req, call),
+      // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read back.
+      Request: LightRequest as unknown as typeof Request,
+      fetch: (req: Outgoing) => this.#transport(req, call),
     });
-    return { data: await audioFrom(response), rawResponse: response };
+    return { data: await audioFrom(response, audio), rawResponse: response };
   }
 }
 
 /** The audio of a successful response, or the error it carries instead. */
-async function audioFrom(response: Response): Promise<AudioStream> {
-  const { status, headers, body } = response;
+async function audioFrom(response: Response, audio: AudioStream | undefined): Promise<AudioStream> {
+  const { status, headers } = response;
   const type = headers.get("content-type") ?? "";
   if (NOT_AUDIO.test(type)) {
-    const parsed = parseErrorBody(await response.text());
+    const parsed = parseErrorBody(await new Response(audio ?? response.body).text());
     const error = errorFromResponse(status, response.statusText, headers, parsed);
     throw new ElevenLabsError(
       `the API answered ${status} with ${type.split(";")[0]} instead of audio: ${error.message}`,
       { statusCode: status, body: parsed, headers },
     );
   }
-  if (!body) throw new ElevenLabsError(`the API answered ${status} with no audio`, { statusCode: status, headers });
-  // The transport's AudioStream comes back as the body itself (a Response keeps the stream it is given).
-  return body instanceof AudioStream ? body : new AudioStream(body, metadataFrom(headers));
+  if (!audio) throw new ElevenLabsError(`the API answered ${status} with no audio`, { statusCode: status, headers });
+  return audio;
 }

@@ -48,9 +48,13 @@ export interface CallOptions {
   maxRetries: number;
 }
 
-/** One call's options: overrides of the client's, and how to expose a successful body (convert: an AudioStream). */
+/** One call's options: overrides of the client's, and who takes a successful body (convert: an AudioStream). */
 export interface Call extends Partial<CallOptions> {
-  stream?: (source: UnderlyingDefaultSource<Uint8Array>, response: Response) => ReadableStream<Uint8Array>;
+  /**
+   * Takes the guarded body of a successful response; the transport then returns the response itself, whose own body
+   * is already being read. Without it, the transport returns a new Response carrying the guarded body.
+   */
+  onBody?: (source: UnderlyingDefaultSource<Uint8Array>, response: Response) => void;
 }
 
 export interface TransportConfig extends CallOptions {
@@ -61,7 +65,36 @@ export interface TransportConfig extends CallOptions {
   hooks: Hooks[];
 }
 
-export type Transport = (request: Request, call?: Call) => Promise<Response>;
+/**
+ * What openapi-fetch hands the transport: a web Request (`client.raw`), or the facade's LightRequest, which has the
+ * same fields with the serialised body as it is.
+ */
+export type Outgoing = Pick<Request, "method" | "url" | "headers"> & {
+  body?: BodyInit | null;
+  signal?: AbortSignal | null;
+};
+
+export type Transport = (request: Outgoing, call?: Call) => Promise<Response>;
+
+/**
+ * The facade's request, built by openapi-fetch through its `Request` option. A web Request would turn the JSON body
+ * into a stream that the transport then reads back; this keeps the body as openapi-fetch serialised it.
+ */
+export class LightRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body?: BodyInit | null;
+  readonly signal?: AbortSignal | null;
+
+  constructor(url: string, { method = "GET", headers, body, signal }: RequestInit) {
+    this.url = url;
+    this.method = method;
+    this.headers = headers instanceof Headers ? headers : new Headers(headers);
+    this.body = body;
+    this.signal = signal;
+  }
+}
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 const ignore = (): undefined => undefined;
@@ -74,14 +107,18 @@ export function createTransport(config: TransportConfig): Transport {
   };
 
   return async (request, call = {}) => {
-    const { timeoutMs, idleTimeoutMs, maxRetries, maxRedirects } = { ...config, ...call };
-    const { method, url, signal } = request;
-    const body = request.body ? await request.arrayBuffer() : undefined;
-    const headers = new Headers(request.headers);
+    const timeoutMs = call.timeoutMs ?? config.timeoutMs;
+    const idleTimeoutMs = call.idleTimeoutMs ?? config.idleTimeoutMs;
+    const maxRetries = call.maxRetries ?? config.maxRetries;
+    const { method, url, headers } = request;
+    const signal = request.signal ?? undefined;
+    // Every attempt sends the same bytes, so a stream body is read once, up front.
+    let body = request.body ?? undefined;
+    if (body instanceof ReadableStream) body = await new Response(body).arrayBuffer();
     headers.set("xi-api-key", config.apiKey);
 
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw aborted(signal);
+      if (signal?.aborted) throw aborted(signal);
       const event: RequestEvent = { method, url, attempt };
       emit("onRequest", event);
       const started = Date.now();
@@ -89,9 +126,9 @@ export function createTransport(config: TransportConfig): Transport {
 
       // One controller per attempt: aborted by the caller's signal, the headers timeout, or the idle timeout.
       const controller = new AbortController();
-      const onCallerAbort = (): void => controller.abort(signal.reason);
-      signal.addEventListener("abort", onCallerAbort, { once: true });
-      const release = (): void => signal.removeEventListener("abort", onCallerAbort);
+      const onCallerAbort = (): void => controller.abort(signal?.reason);
+      signal?.addEventListener("abort", onCallerAbort, { once: true });
+      const release = (): void => signal?.removeEventListener("abort", onCallerAbort);
       const timer = setTimeout(
         () => controller.abort(new ElevenLabsTimeoutError(`no response within ${timeoutMs} ms`, "headers")),
         timeoutMs,
@@ -103,7 +140,7 @@ export function createTransport(config: TransportConfig): Transport {
       let error!: ElevenLabsError;
       let willRetry!: boolean;
       try {
-        response = await follow(config.fetch, method, url, headers, body, controller.signal, maxRedirects);
+        response = await follow(config.fetch, method, url, headers, body, controller.signal, config.maxRedirects);
       } catch (cause) {
         release();
         error = classify(cause, signal, controller.signal);
@@ -121,11 +158,10 @@ export function createTransport(config: TransportConfig): Transport {
             release();
             return response;
           }
-          return new Response((call.stream ?? plain)(guarded(source), response), {
-            status,
-            statusText,
-            headers: responseHeaders,
-          });
+          if (!call.onBody)
+            return new Response(plain(guarded(source)), { status, statusText, headers: responseHeaders });
+          call.onBody(guarded(source), response);
+          return response;
         }
         willRetry = canRetry && isRetryableStatus(status);
         let text = "";
@@ -148,13 +184,13 @@ export function createTransport(config: TransportConfig): Transport {
   };
 }
 
-function aborted(signal: AbortSignal): ElevenLabsAbortError {
-  return new ElevenLabsAbortError("the request was aborted by the caller", { cause: signal.reason });
+function aborted(signal: AbortSignal | undefined): ElevenLabsAbortError {
+  return new ElevenLabsAbortError("the request was aborted by the caller", { cause: signal?.reason });
 }
 
 /** Map whatever fetch or a body read threw to one ElevenLabsError. */
-function classify(cause: unknown, caller: AbortSignal, attempt: AbortSignal): ElevenLabsError {
-  if (caller.aborted) return aborted(caller);
+function classify(cause: unknown, caller: AbortSignal | undefined, attempt: AbortSignal): ElevenLabsError {
+  if (caller?.aborted) return aborted(caller);
   if (attempt.aborted && attempt.reason instanceof ElevenLabsError) return attempt.reason;
   if (cause instanceof ElevenLabsError) return cause;
   const low = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
@@ -172,7 +208,7 @@ async function follow(
   method: string,
   url: string,
   headers: Headers,
-  body: ArrayBuffer | undefined,
+  body: BodyInit | undefined,
   signal: AbortSignal,
   maxRedirects: number,
 ): Promise<Response> {
@@ -212,43 +248,61 @@ async function follow(
  * The body, pulled chunk by chunk as the reader asks (no buffering: the stream is built with highWaterMark 0),
  * erroring with the timeout error when the server sends nothing for `idleMs` while the caller waits, and mapping
  * resets to ConnectionError. It is the only layer between fetch's body and the caller.
+ *
+ * The idle timer is one per body, not one per chunk: a read records when it began, and the timer, when it fires,
+ * either aborts (a read has waited `idleMs`), re-arms for the time left, or lapses (no read is waiting; the next one
+ * arms it again). It is unref'd where the runtime can: a body nobody reads must not keep Node alive.
  */
 function guard(
   body: ReadableStream<Uint8Array>,
   idleMs: number,
   controller: AbortController,
-  caller: AbortSignal,
+  caller: AbortSignal | undefined,
   release: () => void,
 ): UnderlyingDefaultSource<Uint8Array> {
   const reader = body.getReader();
+  let since: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch = (): void => {
+    const left = since === undefined ? -1 : since + idleMs - Date.now();
+    timer = left > 0 ? setTimeout(watch, left) : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
+    if (since !== undefined && left <= 0) {
+      controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body"));
+    }
+  };
+  const end = (): void => {
+    clearTimeout(timer);
+    release();
+  };
   return {
     async pull(out) {
-      const timer = setTimeout(
-        () => controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body")),
-        idleMs,
-      );
+      since = Date.now();
+      if (!timer) {
+        timer = setTimeout(watch, idleMs);
+        (timer as { unref?: () => void }).unref?.();
+      }
       try {
         const { done, value } = await reader.read();
+        since = undefined;
         if (done) {
-          release();
+          end();
           out.close();
         } else {
           out.enqueue(value);
         }
       } catch (cause) {
-        release();
+        end();
         const error = classify(cause, caller, controller.signal);
         out.error(
           error instanceof ConnectionError
             ? new ConnectionError(`the connection broke before the whole body arrived: ${error.message}`, { cause })
             : error,
         );
-      } finally {
-        clearTimeout(timer);
       }
     },
     cancel(reason) {
-      release();
+      end();
       return reader.cancel(reason);
     },
   };

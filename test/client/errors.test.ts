@@ -115,6 +115,48 @@ describe("error classes", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  // The idle timer is one per body and re-arms itself (src/core/transport.ts guard): these pin what it measures.
+  it("the idle timeout counts each gap, not the whole body: 6 gaps of 150 ms pass a 400 ms limit", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "audio/mpeg" });
+      let sent = 0;
+      const tick = setInterval(() => {
+        res.write(Buffer.alloc(100, sent));
+        if (++sent === 6) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 150);
+    });
+    const audio = await client({ idleTimeoutInSeconds: 0.4 }).textToSpeech.convert("v", { text: "Hi" });
+    const started = Date.now();
+    const bytes = await audio.bytes();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600); // longer than the limit in total
+    expect(bytes.byteLength).toBe(600);
+    expect([...new Set(bytes)]).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("a stall after some chunks is timed from the read that waits, and only while a read waits", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "audio/mpeg" });
+      res.write(Buffer.alloc(100, 1));
+      setTimeout(() => res.write(Buffer.alloc(100, 2)), 200);
+      // …and then nothing more
+    });
+    const audio = await client({ idleTimeoutInSeconds: 0.3 }).textToSpeech.convert("v", { text: "Hi" });
+    const reader = audio.getReader();
+    expect((await reader.read()).value?.[0]).toBe(1);
+    // Nobody reads for longer than the limit: that is the caller's pause, not a stall.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await reader.read()).value?.[0]).toBe(2);
+    const waited = Date.now();
+    const error = await reader.read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ElevenLabsTimeoutError);
+    expect((error as ElevenLabsTimeoutError).phase).toBe("body");
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - waited).toBeLessThan(1500);
+  });
+
   it("per-request timeouts override the client's", async () => {
     server.handle(() => undefined);
     const c = client({ timeoutInSeconds: 30 });

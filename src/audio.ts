@@ -1,4 +1,4 @@
-import { concat, read } from "./core/chunks.js";
+import { read } from "./core/chunks.js";
 
 /** The result of a synthesis: a web ReadableStream of audio bytes, with the response's metadata beside it. */
 
@@ -25,19 +25,6 @@ export function metadataFrom(headers: Headers): AudioMetadata {
   };
 }
 
-/** Pull from a stream chunk by chunk as the reader asks. */
-function relay(body: ReadableStream<Uint8Array>): UnderlyingDefaultSource<Uint8Array> {
-  const reader = body.getReader();
-  return {
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  };
-}
-
 /**
  * Audio as it arrives: read it with `getReader()` or `for await`, or take it whole with `bytes()`. Reading is
  * single-use, as for any stream. The metadata is available at once, before the body is read.
@@ -49,17 +36,16 @@ export class AudioStream extends ReadableStream<Uint8Array> implements AudioMeta
   declare readonly contentType?: string;
 
   /**
-   * @param body The audio: a stream to relay, or the underlying source to pull from (the transport passes its own,
-   *   so the response body is wrapped once, not twice).
+   * @param source Where the audio comes from: the transport's guarded response body, pulled only as the reader asks.
    */
-  constructor(body: ReadableStream<Uint8Array> | UnderlyingDefaultSource<Uint8Array>, metadata: AudioMetadata) {
-    super("getReader" in body ? relay(body) : body, { highWaterMark: 0 });
+  constructor(source: UnderlyingDefaultSource<Uint8Array>, metadata: AudioMetadata) {
+    super(source, { highWaterMark: 0 });
     Object.assign(this, metadata);
   }
 
   /** Read the whole stream into one Uint8Array. */
-  bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return concat(this);
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await new Response(this).arrayBuffer());
   }
 
   /** Read the whole stream into a Blob typed with the response's content type. */

@@ -1,7 +1,8 @@
 /** `client.textToSpeech`: the official SDK's TTS surface, on openapi-fetch and the generated types. */
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { textToSpeechConvert as CONVERT, type FieldSchema } from "../generated/runtime.js";
+import { textToSpeechConvert as CONVERT } from "../generated/runtime.js";
+import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
 import { ElevenLabsError, errorFromResponse, invalid, parseErrorBody } from "./core/errors.js";
@@ -42,12 +43,6 @@ interface ConvertWire {
   body: Record<string, unknown>;
 }
 
-function defaultOf(schema: FieldSchema | undefined, name: string): unknown {
-  const value = schema?.default;
-  if (value === undefined) throw new Error(`generated/runtime.ts has no default for ${name}`);
-  return value;
-}
-
 /** Validate a convert call and turn it into its wire form (against generated/runtime.ts), before anything is sent. */
 function prepareConvert(voiceId: unknown, request: unknown): ConvertWire {
   const op = CONVERT;
@@ -81,8 +76,8 @@ function prepareConvert(voiceId: unknown, request: unknown): ConvertWire {
   if (typeof text === "string" && text.trim() === "") invalid("request.text", "must not be empty");
   const body = toWire(bodyIn, op.body ?? {}, "request") as Record<string, unknown>;
   // The documented defaults are sent explicitly, so a change of the API's defaults does not change our output.
-  if (query.output_format === undefined) query.output_format = defaultOf(op.query.output_format, "output_format");
-  if (body.model_id === undefined) body.model_id = defaultOf(properties?.model_id, "model_id");
+  query.output_format ??= DEFAULT_OUTPUT_FORMAT;
+  body.model_id ??= DEFAULT_MODEL_ID;
   return { voiceId, query, body };
 }
 

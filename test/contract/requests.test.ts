@@ -30,7 +30,7 @@ function capturing(): { client: ElevenLabsClient; sent: Wire[] } {
       sent.push({
         url: new URL(String(input)),
         headers: new Headers(init?.headers),
-        body: JSON.parse(new TextDecoder().decode(init?.body as ArrayBuffer)) as unknown,
+        body: JSON.parse(await new Response(init?.body).text()) as unknown,
       });
       return new Response(new Uint8Array([1]), { headers: { "content-type": "audio/mpeg" } });
     },

@@ -25,11 +25,14 @@ import { failure, lastJsonLine, runProc } from "./proc.ts";
 import { startBenchServer, TTFB_DELAY_MS, TTFB_FIRST_BYTES } from "./server.ts";
 import type { ClientName, Task, WorkerInput, WorkerOutput } from "./worker.ts";
 
-const CLIENTS: ClientName[] = ["elevenlabs-fetch", "official-sdk", "fetch"];
+/** The table's columns; the worker also knows a reference client, "fetch-guarded" (the CPU floor row). */
+type TableClient = Exclude<ClientName, "fetch-guarded">;
+const CLIENTS: TableClient[] = ["elevenlabs-fetch", "official-sdk", "fetch"];
 const LABEL: Record<ClientName, string> = {
   "elevenlabs-fetch": "elevenlabs-fetch",
   "official-sdk": "official SDK",
   fetch: "bare fetch",
+  "fetch-guarded": "guarded fetch",
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -82,7 +85,7 @@ type Cell = { stat: Stat; unit: string; digits: number } | { text: string } | un
 interface Row {
   id: string;
   figure: string;
-  cells: Record<ClientName, Cell>;
+  cells: Record<TableClient, Cell>;
   target?: string;
   /** This client's figure as the target states it (a ratio or a difference), and for the SDK for comparison. */
   versus?: { ours: string; sdk?: string };
@@ -327,10 +330,18 @@ async function coldImportRows(): Promise<void> {
 }
 
 /** Run one task for every client, RUNS times, interleaved; returns each client's outputs. */
-async function measure(task: Task, baseUrl: string, timeoutMs: number): Promise<Record<ClientName, WorkerOutput[]>> {
-  const out = { "elevenlabs-fetch": [], "official-sdk": [], fetch: [] } as Record<ClientName, WorkerOutput[]>;
+async function measure(
+  task: Task,
+  baseUrl: string,
+  timeoutMs: number,
+  clients: ClientName[] = CLIENTS,
+): Promise<Record<ClientName, WorkerOutput[]>> {
+  const out = { "elevenlabs-fetch": [], "official-sdk": [], fetch: [], "fetch-guarded": [] } as Record<
+    ClientName,
+    WorkerOutput[]
+  >;
   for (let run = 0; run < RUNS && timeLeft(`${task.kind} run ${run + 1}`); run++) {
-    for (const client of order(CLIENTS, run)) {
+    for (const client of order(clients, run)) {
       const input: WorkerInput = {
         client,
         baseUrl,
@@ -355,7 +366,7 @@ async function measure(task: Task, baseUrl: string, timeoutMs: number): Promise<
 /** One metric of a task, per client and per run (undefined where the run failed). */
 function runsOf(outputs: Record<ClientName, WorkerOutput[]>, metric: string): Record<ClientName, Runs> {
   const runs = {} as Record<ClientName, Runs>;
-  for (const client of CLIENTS) {
+  for (const client of Object.keys(outputs) as ClientName[]) {
     runs[client] = outputs[client].map((o) => (o.ok && typeof o[metric] === "number" ? o[metric] : undefined));
   }
   return runs;
@@ -416,6 +427,22 @@ async function requestRows(baseUrl: string): Promise<void> {
     figure: "  of which user (JS) time",
     cells: cellsOf(runsOf(cpu, "userMicrosPerRequest"), "µs", 0),
   });
+  log(`CPU per request, the guarded-fetch floor (${RUNS} runs × 2) …`);
+  const floor = runsOf(
+    await measure({ kind: "cpu", ...SIZES.cpu }, baseUrl, 120_000, ["fetch-guarded", "fetch"]),
+    "cpuMicrosPerRequest",
+  );
+  rows.push({
+    id: "cpu-floor",
+    figure: "  floor: fetch + signal, timer, one stream layer",
+    cells: { "elevenlabs-fetch": undefined, "official-sdk": undefined, fetch: undefined },
+    versus: { ours: showVs(paired(floor["fetch-guarded"], floor.fetch, ratio), times) },
+  });
+  notes.push(
+    "CPU floor: bare fetch plus the least that issue F's guarantees need (an abort signal, a headers timer, manual " +
+      "redirects, one stream layer over the body), as `fetch-guarded` in scripts/bench/worker.ts. Its ratio is what " +
+      "any client with those guarantees pays on this runtime before doing anything else.",
+  );
 
   log(`requests/s at concurrency 32 (${RUNS} runs × 3 clients) …`);
   const rps = await measure({ kind: "rps", ...SIZES.rps }, baseUrl, 120_000);
@@ -460,7 +487,7 @@ async function requestRows(baseUrl: string): Promise<void> {
   );
 }
 
-const TYPECHECK_FILES: Record<ClientName | "empty", string> = {
+const TYPECHECK_FILES: Record<TableClient | "empty", string> = {
   empty: "export {};\n",
   "elevenlabs-fetch": `import { ElevenLabsClient } from "elevenlabs-fetch";
 

@@ -5,7 +5,12 @@
  */
 import { pathToFileURL } from "node:url";
 
-export type ClientName = "elevenlabs-fetch" | "official-sdk" | "fetch";
+/**
+ * The three clients of the table, and a reference: "fetch-guarded" is bare fetch plus the least any client must add
+ * to meet issue F (an abort signal, a headers timer, manual redirects, one stream layer over the body for the idle
+ * timeout and error mapping). It shows how much of a client's overhead over bare fetch that floor already is.
+ */
+export type ClientName = "elevenlabs-fetch" | "official-sdk" | "fetch" | "fetch-guarded";
 
 export type Task =
   | { kind: "cpu"; requests: number; warmup: number; bytes: number }
@@ -51,6 +56,33 @@ async function load(client: ClientName, baseUrl: string, entry: string): Promise
     const { ElevenLabsClient } = (await import("@elevenlabs/elevenlabs-js")) as unknown as SdkModule;
     const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
     return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
+  }
+  if (client === "fetch-guarded") {
+    return async (voiceId) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      const response = await fetch(`${baseUrl}/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`, {
+        method: "POST",
+        headers: { "xi-api-key": API_KEY, "content-type": "application/json" },
+        body: JSON.stringify({ text: TEXT, model_id: MODEL }),
+        signal: controller.signal,
+        redirect: "manual",
+      });
+      clearTimeout(timer);
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      const reader = response.body.getReader();
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(out) {
+            const { done, value } = await reader.read();
+            if (done) out.close();
+            else out.enqueue(value);
+          },
+          cancel: (reason) => reader.cancel(reason),
+        },
+        { highWaterMark: 0 },
+      );
+    };
   }
   // The floor: the same wire request by hand.
   return async (voiceId) => {

@@ -10,12 +10,12 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, extname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { load, YAMLException } from "js-yaml";
-import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
-import ts from "typescript";
+import type { OpenAPI3 } from "openapi-typescript";
 import { isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
 import { runtimeData } from "./runtime-data.ts";
@@ -93,7 +93,8 @@ function merge(specs: SpecFile[]): JsonObject {
 
 /** The second thread (scripts/generate-worker.mjs): Redocly validation and prettier, overlapping the main thread. */
 function startWorker() {
-  const worker = new Worker(new URL("./generate-worker.mjs", import.meta.url));
+  // Plain JS: no tsx loader in that thread (it would cost ~100 ms of start-up before prettier and Redocly load).
+  const worker = new Worker(new URL("./generate-worker.mjs", import.meta.url), { execArgv: [] });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   worker.on("message", ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
@@ -137,11 +138,24 @@ async function validate(worker: Worker2, doc: JsonObject, label: string, strict:
   );
 }
 
-const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
-const NULL = ts.factory.createLiteralTypeNode(ts.factory.createNull());
+/**
+ * openapi-typescript and the TypeScript compiler, loaded on first use (so the worker starts first) and through
+ * require(): their CommonJS builds load in about half the time of an ESM import, which has Node scan typescript.js
+ * (9 MB) for export names and pass every file through tsx's loader thread.
+ */
+function loadCodegen() {
+  const require = createRequire(import.meta.url);
+  return {
+    ts: require("typescript") as typeof import("typescript"),
+    openapiTS: require("openapi-typescript") as typeof import("openapi-typescript"),
+  };
+}
 
 async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: Change) => void): Promise<string> {
-  const ast = await openapiTS(structuredClone(doc) as unknown as OpenAPI3, {
+  const { ts, openapiTS: oats } = loadCodegen();
+  const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
+  const NULL = ts.factory.createLiteralTypeNode(ts.factory.createNull());
+  const ast = await oats.default(structuredClone(doc) as unknown as OpenAPI3, {
     defaultNonNullable: false,
     silent: true,
     transform(schema, metadata) {
@@ -156,7 +170,7 @@ async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: 
       return nullable ? ts.factory.createUnionTypeNode([BLOB, NULL]) : BLOB;
     },
   });
-  return astToString(ast);
+  return oats.astToString(ast);
 }
 
 function header(specs: SpecFile[], what: string): string {

@@ -9,7 +9,12 @@ await prettier.format("export interface A {\n  b?: string;\n}\n", { parser: "typ
 
 async function validate({ doc, label }) {
   const config = await redocly.createConfig({
-    rules: { struct: "error", "no-unresolved-refs": "error", "path-parameters-defined": "error" },
+    rules: {
+      struct: "error",
+      "no-unresolved-refs": "error",
+      "path-parameters-defined": "error",
+      "operation-operationId-unique": "error",
+    },
   });
   const problems = await redocly.lintDocument({
     document: { source: new redocly.Source(label, JSON.stringify(doc)), parsed: doc },
@@ -18,7 +23,7 @@ async function validate({ doc, label }) {
   });
   return problems
     .filter((p) => p.severity === "error")
-    .map((p) => ({ pointer: p.location[0]?.pointer?.replace(/^#/, "") || "/", message: p.message }));
+    .map((p) => ({ rule: p.ruleId, pointer: p.location[0]?.pointer?.replace(/^#/, "") || "/", message: p.message }));
 }
 
 async function format({ code, file }) {

@@ -63,10 +63,13 @@ async function loadSpec(path: string): Promise<SpecFile> {
   return { path: display(path), text, sha256: createHash("sha256").update(text).digest("hex"), doc };
 }
 
-/** Several spec files become one document: paths and components are merged; a conflicting duplicate is an error. */
+/**
+ * Several spec files become one document: paths and components are merged; a conflicting duplicate is an error.
+ * The first file's document becomes the result, in place (nothing reads it afterwards; a copy cost ~20 ms).
+ */
 function merge(specs: SpecFile[]): JsonObject {
   const [first, ...rest] = specs;
-  const doc = structuredClone(first!.doc);
+  const doc = first!.doc;
   for (const spec of rest) {
     for (const section of ["paths", "components"] as const) {
       const from = spec.doc[section];

@@ -34,17 +34,28 @@ export function pointer(segments: readonly (string | number)[]): string {
   return "/" + segments.map((s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
 }
 
-/** Visit every object node (depth first) with its JSON pointer segments. */
+/**
+ * Visit every object node (depth first) with its JSON pointer segments. The segments are one array, reused for the
+ * whole walk (a copy per node made the walks the normaliser's main cost): copy it to keep it beyond the call.
+ */
 function walk(
   node: Json,
   path: (string | number)[],
-  visit: (obj: JsonObject, path: (string | number)[]) => void,
+  visit: (obj: JsonObject, path: readonly (string | number)[]) => void,
 ): void {
   if (Array.isArray(node)) {
-    node.forEach((child, i) => walk(child, [...path, i], visit));
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      walk(node[i]!, path, visit);
+      path.pop();
+    }
   } else if (isObject(node)) {
     visit(node, path);
-    for (const [key, child] of Object.entries(node)) walk(child, [...path, key], visit);
+    for (const key of Object.keys(node)) {
+      path.push(key);
+      walk(node[key]!, path, visit);
+      path.pop();
+    }
   }
 }
 
@@ -264,7 +275,7 @@ function schemas(doc: JsonObject, visit: (schema: JsonObject, path: (string | nu
     if (!isObject(node) || seen.has(node)) return;
     seen.add(node);
     visit(node, path);
-    for (const key of SUBSCHEMA) visitSchema(node[key], [...path, key]);
+    for (const key of SUBSCHEMA) if (key in node) visitSchema(node[key], [...path, key]);
     for (const key of SUBSCHEMA_LISTS) {
       const list = node[key];
       if (Array.isArray(list)) list.forEach((s, i) => visitSchema(s, [...path, key, i]));

@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
-import { isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
+import { deref, isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
 import { runtimeData } from "./runtime-data.ts";
 
@@ -166,11 +166,37 @@ function loadCodegen() {
 }
 
 /**
- * openapi-typescript's transform without openapiTS()'s own pass of Redocly over the whole document: a lint with one
- * rule (unique operationIds, which the worker's validation now checks) and a bundle that leaves the local $refs of a
- * single document as they are. That pass cost ~0.5 s of the main thread on the full public spec. The context is what
- * openapiTS() builds, with its defaults spelled out.
+ * Whether Redocly's bundle, which openapiTS() runs before its transform, would leave `doc` as it is. It does when the
+ * document is self-contained: it has a `components` object (bundling adds one), every $ref is a local pointer to an
+ * object, every discriminator mapping names a component schema directly, by its key (bundling rewrites any other into
+ * one), and no example has an `externalValue` (bundling inlines it).
  */
+function bundlingChangesNothing(doc: JsonObject): boolean {
+  if (!isObject(doc.components)) return false;
+  const schemas = isObject(doc.components.schemas) ? doc.components.schemas : {};
+  const namesSchema = (value: Json): boolean => {
+    const name = typeof value === "string" ? /^#\/components\/schemas\/([^/~%]+)$/.exec(value)?.[1] : undefined;
+    const schema = name !== undefined && Object.hasOwn(schemas, name) ? schemas[name] : undefined;
+    return isObject(schema) && !("$ref" in schema);
+  };
+  const stack: Json[] = [doc];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...node);
+    if (!isObject(node)) continue;
+    if ("externalValue" in node) return false;
+    const mapping = isObject(node.discriminator) ? node.discriminator.mapping : undefined;
+    if (mapping !== undefined && !(isObject(mapping) && Object.values(mapping).every(namesSchema))) return false;
+    if (
+      "$ref" in node &&
+      !(typeof node.$ref === "string" && node.$ref.startsWith("#/") && isObject(deref(doc, node)))
+    ) {
+      return false;
+    }
+    stack.push(...Object.values(node));
+  }
+  return true;
+}
+
 async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: Change) => void): Promise<string> {
   const { ts, openapiTS: oats, redocly } = loadCodegen();
   const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
@@ -191,6 +217,11 @@ async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: 
       return nullable ? ts.factory.createUnionTypeNode([BLOB, NULL]) : BLOB;
     },
   };
+  // openapiTS() first runs Redocly over the whole document (~0.5 s of this thread on the full public spec): a lint
+  // with one rule, unique operationIds, which the worker's validation checks too, and a bundle. When the bundle would
+  // change nothing, the document goes straight to the transform, with the context openapiTS() builds (its defaults
+  // spelled out); any other document takes openapiTS() whole.
+  if (!bundlingChangesNothing(doc)) return oats.astToString(await oats.default(spec, options));
   const ctx: GlobalContext = {
     additionalProperties: false,
     alphabetize: false,
@@ -221,8 +252,7 @@ async function toTypeScript(doc: JsonObject, binaryAsBlob: boolean, report: (c: 
     readWriteMarkers: false,
     resolve: <T>($ref: string) => oats.resolveRef<T>(spec, $ref, { silent: true }),
   };
-  const ast = oats.transformSchema(spec, ctx);
-  return oats.astToString(ast);
+  return oats.astToString(oats.transformSchema(spec, ctx));
 }
 
 function header(specs: SpecFile[], what: string): string {

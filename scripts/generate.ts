@@ -286,9 +286,15 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     const specs = await Promise.all(paths.map(loadSpec));
     const doc = merge(specs);
     const changes = options.normalize === false ? [] : normalize(doc);
+    const format = (code: string, file: string) => worker.run<string>("format", { code, file });
     // Validation runs on the second thread while openapi-typescript runs here.
     const valid = validate(worker, doc, specs.map((s) => s.path).join(" + "), options.normalize !== false);
     valid.catch(() => undefined); // awaited below; this only avoids an early "unhandled" report
+    // runtime.ts needs only the normalised spec, so the worker formats it early too. Awaited after the validation,
+    // whose report comes first.
+    const runtimeTs = (async () =>
+      format(`/**\n * ${header(specs, "Run-time data")}\n */\n\n${runtimeData(doc)}`, "generated/runtime.ts"))();
+    runtimeTs.catch(() => undefined);
     // When both fail, the validation's report (file, pointer, message) says more than openapi-typescript's error.
     const typescript = await toTypeScript(doc, options.normalize !== false, (c) => changes.push(c)).catch(
       async (error: unknown) => {
@@ -297,18 +303,17 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
       },
     );
     await valid;
+    const runtime = await runtimeTs;
     options.log?.(changes);
 
-    const format = (code: string, file: string) => worker.run<string>("format", { code, file });
+    const schema = format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts");
+    // Printed here while the worker formats schema.ts: exactly what prettier's json-stringify parser prints
+    // (.prettierrc.json selects it for this file), without its cost.
     const json: JsonObject = { "x-generated": header(specs, "This document is the normalised spec,") as Json, ...doc };
-    const [schema, runtime] = await Promise.all([
-      format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts"),
-      format(`/**\n * ${header(specs, "Run-time data")}\n */\n\n${runtimeData(doc)}`, "generated/runtime.ts"),
-    ]);
+    const openapi = JSON.stringify(json, null, 2) + "\n";
     return new Map([
-      // Exactly what prettier's json-stringify parser prints (.prettierrc.json selects it for this file), without its cost.
-      ["openapi.json", JSON.stringify(json, null, 2) + "\n"],
-      ["schema.ts", schema],
+      ["openapi.json", openapi],
+      ["schema.ts", await schema],
       ["runtime.ts", runtime],
     ]);
   } finally {

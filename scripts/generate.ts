@@ -125,8 +125,8 @@ function startWorker() {
 type Worker2 = ReturnType<typeof startWorker>;
 
 /**
- * What openapiTS()'s own lint rejected (toTypeScript skips it): fatal even with --no-normalize, which only warns
- * about the rest.
+ * What openapiTS()'s own Redocly pass rejects (toTypeScript mostly skips that pass): fatal even with --no-normalize,
+ * which only warns about the rest.
  */
 const ALWAYS_FATAL = new Set(["no-unresolved-refs", "operation-operationId-unique"]);
 
@@ -180,19 +180,18 @@ function bundlingChangesNothing(doc: JsonObject): boolean {
     return isObject(schema) && !("$ref" in schema);
   };
   const stack: Json[] = [doc];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (Array.isArray(node)) stack.push(...node);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (Array.isArray(node)) for (const child of node) stack.push(child);
     if (!isObject(node)) continue;
     if ("externalValue" in node) return false;
     const mapping = isObject(node.discriminator) ? node.discriminator.mapping : undefined;
     if (mapping !== undefined && !(isObject(mapping) && Object.values(mapping).every(namesSchema))) return false;
-    if (
-      "$ref" in node &&
-      !(typeof node.$ref === "string" && node.$ref.startsWith("#/") && isObject(deref(doc, node)))
-    ) {
+    const ref = node.$ref;
+    if (ref !== undefined && !(typeof ref === "string" && ref.startsWith("#/") && isObject(deref(doc, node)))) {
       return false;
     }
-    stack.push(...Object.values(node));
+    for (const child of Object.values(node)) stack.push(child);
   }
   return true;
 }

@@ -102,9 +102,12 @@ const plain = (source: UnderlyingDefaultSource<Uint8Array>): ReadableStream<Uint
   new ReadableStream(source, { highWaterMark: 0 });
 
 export function createTransport(config: TransportConfig): Transport {
-  const emit = <K extends keyof Hooks>(hook: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void => {
-    for (const hooks of config.hooks) (hooks[hook] as ((e: typeof event) => void) | undefined)?.(event);
-  };
+  // The hooks that are set, in order, per kind: no event is built for a kind nobody listens to.
+  const listeners = <K extends keyof Hooks>(kind: K): NonNullable<Hooks[K]>[] =>
+    config.hooks.flatMap((hooks) => hooks[kind] ?? []);
+  const onRequest = listeners("onRequest");
+  const onResponse = listeners("onResponse");
+  const onError = listeners("onError");
 
   return async (request, call = {}) => {
     const timeoutMs = call.timeoutMs ?? config.timeoutMs;
@@ -121,7 +124,7 @@ export function createTransport(config: TransportConfig): Transport {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw aborted(signal);
       const event: RequestEvent = { method, url, attempt };
-      emit("onRequest", event);
+      for (const hook of onRequest) hook(event);
       const started = Date.now();
       const canRetry = attempt <= maxRetries;
 
@@ -152,8 +155,11 @@ export function createTransport(config: TransportConfig): Transport {
 
       if (response) {
         const { status, statusText, headers: responseHeaders, body: source } = response;
-        const requestId = responseHeaders.get("request-id") ?? undefined;
-        emit("onResponse", { ...event, status, elapsedMs: Date.now() - started, requestId });
+        if (onResponse.length) {
+          const requestId = responseHeaders.get("request-id") ?? undefined;
+          const done: ResponseEvent = { ...event, status, elapsedMs: Date.now() - started, requestId };
+          for (const hook of onResponse) hook(done);
+        }
         if (response.ok) {
           if (!source) {
             release();
@@ -174,7 +180,8 @@ export function createTransport(config: TransportConfig): Transport {
         }
         error = errorFromResponse(status, statusText, responseHeaders, parseErrorBody(text));
       }
-      emit("onError", { ...event, error, elapsedMs: Date.now() - started, willRetry });
+      const failed: ErrorEvent = { ...event, error, elapsedMs: Date.now() - started, willRetry };
+      for (const hook of onError) hook(failed);
       if (!willRetry) throw error;
       try {
         await sleep(retryDelayMs(attempt - 1, response?.headers), signal);

@@ -14,13 +14,13 @@ import * as esbuild from "esbuild";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 /**
- * Issue E's target for the "construct client + convert" bundle: 6 KiB min+gzip. Not met (8.6 kB), and not reachable
+ * Issue E's target for the "construct client + convert" bundle: 6 KiB min+gzip. Not met (8.7 kB), and not reachable
  * with openapi-fetch and the required features: openapi-fetch alone is 2.3 kB, and our part with every string literal
  * emptied is still 4.6 kB (measured; see the README's benchmark notes). The bench prints it as MISS.
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (8,580 B), so that any growth is a decision. Lower it
+ * The CI gate: a regression budget a little above today's size (8,672 B), so that any growth is a decision. Lower it
  * whenever the bundle shrinks.
  */
 export const BUNDLE_BUDGET_BYTES = 8704;

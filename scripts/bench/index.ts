@@ -20,7 +20,7 @@ import { availableParallelism, cpus, release, totalmem, type } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
-import { bundle, BUNDLE_TARGET_BYTES, ROOT, type BundleResult, type Platform } from "./bundle.ts";
+import { bundle, BUNDLE_BUDGET_BYTES, BUNDLE_TARGET_BYTES, ROOT, type BundleResult, type Platform } from "./bundle.ts";
 import { failure, lastJsonLine, runProc } from "./proc.ts";
 import { startBenchServer, TTFB_DELAY_MS, TTFB_FIRST_BYTES } from "./server.ts";
 import type { ClientName, Task, WorkerInput, WorkerOutput } from "./worker.ts";
@@ -225,12 +225,18 @@ async function bundleRows(): Promise<void> {
       cells,
       target: `≤ ${fmt(BUNDLE_TARGET_BYTES / 1024, 0)} KiB (${BUNDLE_TARGET_BYTES} B)`,
       versus: {
-        ours: ours.ok ? `${ours.gzipBytes} B = ${fmt(ours.gzipBytes / BUNDLE_TARGET_BYTES, 2)}× budget` : "build fails",
-        sdk: sdk.ok ? `${fmt(sdk.gzipBytes / BUNDLE_TARGET_BYTES, 0)}× budget` : "build fails",
+        ours: ours.ok ? `${ours.gzipBytes} B = ${fmt(ours.gzipBytes / BUNDLE_TARGET_BYTES, 2)}× target` : "build fails",
+        sdk: sdk.ok ? `${fmt(sdk.gzipBytes / BUNDLE_TARGET_BYTES, 0)}× target` : "build fails",
       },
       pass: ours.ok && ours.gzipBytes <= BUNDLE_TARGET_BYTES,
     });
     if (ours.ok) {
+      if (platform === "browser") {
+        notes.push(
+          `bundle: CI (test/bench/bundle-size.test.ts) fails above ${BUNDLE_BUDGET_BYTES} B, a regression budget ` +
+            `just above today's size; the ${BUNDLE_TARGET_BYTES} B target is out of reach (scripts/bench/bundle.ts says why).`,
+        );
+      }
       const short = (path: string) => path.replace(/^.*node_modules\/elevenlabs-fetch\//, "");
       notes.push(
         `elevenlabs-fetch ${platform} bundle: ${ours.bytes} B minified; by input: ` +

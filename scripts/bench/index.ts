@@ -6,6 +6,8 @@
  *   npm run bench -- --spec FILE           also time the codegen on FILE (e.g. the full public OpenAPI document)
  *   npm run bench -- --runs 7 --out F.json more runs per figure (default 5, at least 3), JSON elsewhere
  *   npm run bench -- --quick               3 runs and fewer requests (a smoke run, about a minute)
+ *   npm run bench -- --node PATH           run the clients (cold import and request rows) on another node binary,
+ *                                          e.g. Node 22 (.ci/run unpacks one into .tmp/runtimes/node22/bin/node)
  *
  * How it measures:
  * - It runs `npm run build`, then installs a copy of the built package into a throwaway consumer folder
@@ -46,9 +48,12 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
     "max-minutes": { type: "string", default: "10" },
+    node: { type: "string" },
   },
   strict: true,
 });
+/** The node that runs the clients: the cold-import and request rows (type-check and codegen use this process's). */
+const CLIENT_NODE = args.node ? resolve(args.node) : process.execPath;
 const RUNS = Math.max(3, args.quick ? 3 : Number.parseInt(args.runs, 10) || 5);
 const DEADLINE = Date.now() + Number(args["max-minutes"]) * 60_000;
 const WORK = join(ROOT, ".tmp/bench");
@@ -265,7 +270,7 @@ async function coldImportRows(): Promise<void> {
   // Two more runs than the others: process start times are noisy.
   for (let run = 0; run < RUNS + 2 && timeLeft("cold import"); run++) {
     for (const name of order(names, run)) {
-      const r = await runProc(process.execPath, ["--input-type=module", "-e", variants[name]!], {
+      const r = await runProc(CLIENT_NODE, ["--input-type=module", "-e", variants[name]!], {
         cwd: CONSUMER,
         timeoutMs: 30_000,
       });
@@ -355,7 +360,7 @@ async function measure(
         task,
         deadlineMs: timeoutMs - 2_000,
       };
-      const r = await runProc(process.execPath, [WORKER, JSON.stringify(input)], { cwd: CONSUMER, timeoutMs });
+      const r = await runProc(CLIENT_NODE, [WORKER, JSON.stringify(input)], { cwd: CONSUMER, timeoutMs });
       let result: WorkerOutput;
       try {
         result = r.code === 0 ? (lastJsonLine(r.stdout) as WorkerOutput) : { ok: false, error: failure(r) };
@@ -639,7 +644,9 @@ async function main(): Promise<void> {
   }
   const machine = {
     date: new Date().toISOString(),
-    node: process.version,
+    node: args.node
+      ? (await runProc(CLIENT_NODE, ["--version"], { timeoutMs: 10_000 })).stdout.trim()
+      : process.version,
     nproc: availableParallelism(),
     cpu: cpus()[0]?.model ?? "unknown",
     os: `${type()} ${release()}`,
@@ -648,7 +655,7 @@ async function main(): Promise<void> {
   };
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "");
   const text = [
-    `elevenlabs-fetch benchmark — ${machine.date.slice(0, 10)}, Node ${machine.node}, ${machine.nproc} CPUs (${machine.cpu}), ${machine.os}`,
+    `elevenlabs-fetch benchmark — ${machine.date.slice(0, 10)}, Node ${machine.node}${args.node ? ` (the clients; type-check and codegen on ${process.version})` : ""}, ${machine.nproc} CPUs (${machine.cpu}), ${machine.os}`,
     `command: ${command}; official SDK @elevenlabs/elevenlabs-js ${machine.sdk}; ${RUNS} runs per figure, median (min–max)`,
     "",
     table(),

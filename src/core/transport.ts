@@ -270,15 +270,18 @@ function guard(
   release: () => void,
 ): UnderlyingDefaultSource<Uint8Array> {
   const reader = body.getReader();
-  let since: number | undefined;
+  let since: number | undefined; // when the waiting read began; undefined while none waits
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (ms: number): void => {
+    timer = setTimeout(watch, ms);
+    (timer as { unref?: () => void }).unref?.();
+  };
   const watch = (): void => {
-    const left = since === undefined ? -1 : since + idleMs - Date.now();
-    timer = left > 0 ? setTimeout(watch, left) : undefined;
-    (timer as { unref?: () => void } | undefined)?.unref?.();
-    if (since !== undefined && left <= 0) {
-      controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body"));
-    }
+    timer = undefined;
+    if (since === undefined) return;
+    const left = since + idleMs - Date.now();
+    if (left > 0) arm(left);
+    else controller.abort(new ElevenLabsTimeoutError(`no body data for ${idleMs} ms`, "body"));
   };
   const end = (): void => {
     clearTimeout(timer);
@@ -287,10 +290,7 @@ function guard(
   return {
     async pull(out) {
       since = Date.now();
-      if (!timer) {
-        timer = setTimeout(watch, idleMs);
-        (timer as { unref?: () => void }).unref?.();
-      }
+      if (!timer) arm(idleMs);
       try {
         const { done, value } = await reader.read();
         since = undefined;

@@ -1,26 +1,16 @@
 // examples/raw-client.mts calls the typed low-level client (openapi-fetch) with the wire names.
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { describe, expect, it } from "vitest";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
-import { runExample, tempDir } from "./run-example.ts";
+import { exampleSetup, runExample } from "./run-example.ts";
 
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("example-raw-");
-});
-afterAll(async () => {
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = exampleSetup("example-raw-");
 
 describe("examples/raw-client.mts", () => {
   it("sends the snake_case body as written and saves the ArrayBuffer", async () => {
-    const out = join(dir, "raw.mp3");
-    const { stdout } = await runExample("raw-client.mts", { baseUrl: mock.url, dir, args: [out] });
+    const out = join(setup.dir, "raw.mp3");
+    const { stdout } = await runExample("raw-client.mts", { baseUrl: setup.mock.url, dir: setup.dir, args: [out] });
 
     const match = /^200 audio\/mpeg: saved (\d+) bytes to (.+) \(request-id (\w+), character-cost (\d+)\)$/m.exec(
       stdout,
@@ -29,8 +19,8 @@ describe("examples/raw-client.mts", () => {
     const [, bytes, file, requestId, cost] = match!;
     expect(file).toBe(out);
 
-    expect(mock.requests).toHaveLength(1);
-    const req = mock.requests[0]!;
+    expect(setup.mock.requests).toHaveLength(1);
+    const req = setup.mock.requests[0]!;
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb");
     expect(req.query).toEqual({ output_format: "mp3_22050_32" });

@@ -1,23 +1,12 @@
 // examples/request-options.mts: per-request timeouts, retries, abort and headers, and the error class of each failure.
-import { rm } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
-import { runExample, tempDir } from "./run-example.ts";
+import { describe, expect, it } from "vitest";
+import { exampleSetup, runExample } from "./run-example.ts";
 
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("example-options-");
-});
-afterAll(async () => {
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = exampleSetup("example-options-");
 
 describe("examples/request-options.mts", () => {
   it("prints one outcome per option, each failure with its error class", async () => {
-    const { stdout } = await runExample("request-options.mts", { baseUrl: mock.url, dir });
+    const { stdout } = await runExample("request-options.mts", { baseUrl: setup.mock.url, dir: setup.dir });
     const lines = stdout.trim().split("\n");
     const ms = String.raw`\((\d+) ms\)`;
     const expected = [
@@ -56,7 +45,7 @@ describe("examples/request-options.mts", () => {
     expect(dripped).toBeLessThan(10_000);
 
     // What the server saw: nothing for the invalid call, one request per retry, the faults asked per request.
-    expect(mock.requests.map((r) => [r.fault ?? "none", r.status])).toEqual([
+    expect(setup.mock.requests.map((r) => [r.fault ?? "none", r.status])).toEqual([
       ["none", 200],
       ["stall-after-headers", 200],
       ["429", 429],
@@ -64,7 +53,7 @@ describe("examples/request-options.mts", () => {
       ["429", 429],
       ["slow-drip", 200],
     ]);
-    const [ok, stalled, , , , dripping] = mock.requests;
+    const [ok, stalled, , , , dripping] = setup.mock.requests;
     expect(ok!.finishedAt).toBeDefined();
     // The client hung up on the stalled and the aborted responses (the server saw the connection close).
     expect(stalled!.finishedAt! - stalled!.receivedAt).toBeLessThan(3000);

@@ -1,13 +1,33 @@
 /** Run an example the way a user would: `node --import tsx examples/<name>`, importing the package by its name. */
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { afterAll, beforeAll } from "vitest";
+import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { tempDir } from "../helpers/tmp.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
-export { tempDir } from "../helpers/tmp.ts";
+export { tempDir };
+
+/**
+ * What an example's test file needs around it: a local server (tone engine) and a temp folder, set up before its tests
+ * and removed after them. Read `mock` and `dir` inside the tests.
+ */
+export function exampleSetup(prefix: string): { readonly mock: MockServer; readonly dir: string } {
+  const setup = {} as { mock: MockServer; dir: string };
+  beforeAll(async () => {
+    setup.mock = await startMockServer({ engine: "tone" });
+    setup.dir = await tempDir(prefix);
+  });
+  afterAll(async () => {
+    await setup.mock.close();
+    await rm(setup.dir, { recursive: true, force: true });
+  });
+  return setup;
+}
 
 /**
  * Run `examples/<name>` with the API key and base URL in its environment. tsx is given a tsconfig without `paths`

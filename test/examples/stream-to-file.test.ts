@@ -1,26 +1,20 @@
 // examples/stream-to-file.mts streams a longer text to a file, with a progress line, against the local server.
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { describe, expect, it } from "vitest";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
-import { runExample, tempDir } from "./run-example.ts";
+import { exampleSetup, runExample } from "./run-example.ts";
 
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("example-stream-");
-});
-afterAll(async () => {
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const setup = exampleSetup("example-stream-");
 
 describe("examples/stream-to-file.mts", () => {
   it("writes the whole stream to the file and reports bytes, time and request id", async () => {
-    const out = join(dir, "long.mp3");
-    const { stdout, stderr } = await runExample("stream-to-file.mts", { baseUrl: mock.url, dir, args: [out] });
+    const out = join(setup.dir, "long.mp3");
+    const { stdout, stderr } = await runExample("stream-to-file.mts", {
+      baseUrl: setup.mock.url,
+      dir: setup.dir,
+      args: [out],
+    });
 
     const match = /^saved (\d+) bytes to (.+) in (\d+\.\d\d) s \(request-id (\w+)\)$/m.exec(stdout);
     expect(match, stdout).not.toBeNull();
@@ -34,8 +28,8 @@ describe("examples/stream-to-file.mts", () => {
     );
 
     // One request, the longer text, answered in full.
-    expect(mock.requests).toHaveLength(1);
-    const req = mock.requests[0]!;
+    expect(setup.mock.requests).toHaveLength(1);
+    const req = setup.mock.requests[0]!;
     expect(req.path).toBe("/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb");
     expect(req.query).toEqual({ output_format: "mp3_44100_128" });
     expect(req.status).toBe(200);
@@ -47,7 +41,7 @@ describe("examples/stream-to-file.mts", () => {
     // The file is exactly what the server sends for this request (the tone engine is deterministic).
     const file = new Uint8Array(await readFile(out));
     expect(file.byteLength).toBe(Number(printedBytes));
-    const direct = await fetch(`${mock.url}${req.path}?output_format=mp3_44100_128`, {
+    const direct = await fetch(`${setup.mock.url}${req.path}?output_format=mp3_44100_128`, {
       method: "POST",
       headers: { "xi-api-key": "k", "content-type": "application/json" },
       body: JSON.stringify(body),

@@ -57,42 +57,36 @@ async function load(client: ClientName, baseUrl: string, entry: string): Promise
     const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
     return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
   }
-  if (client === "fetch-guarded") {
-    return async (voiceId) => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 60_000);
-      const response = await fetch(`${baseUrl}/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`, {
-        method: "POST",
-        headers: { "xi-api-key": API_KEY, "content-type": "application/json" },
-        body: JSON.stringify({ text: TEXT, model_id: MODEL }),
-        signal: controller.signal,
-        redirect: "manual",
-      });
-      clearTimeout(timer);
-      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-      const reader = response.body.getReader();
-      return new ReadableStream<Uint8Array>(
-        {
-          async pull(out) {
-            const { done, value } = await reader.read();
-            if (done) out.close();
-            else out.enqueue(value);
-          },
-          cancel: (reason) => reader.cancel(reason),
-        },
-        { highWaterMark: 0 },
-      );
-    };
-  }
-  // The floor: the same wire request by hand.
-  return async (voiceId) => {
+  // The floor: the same wire request by hand (the guarded variant adds only what issue F needs, see ClientName).
+  const send = async (voiceId: string, init: RequestInit = {}): Promise<ReadableStream<Uint8Array>> => {
     const response = await fetch(`${baseUrl}/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`, {
       method: "POST",
       headers: { "xi-api-key": API_KEY, "content-type": "application/json" },
       body: JSON.stringify({ text: TEXT, model_id: MODEL }),
+      ...init,
     });
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     return response.body;
+  };
+  if (client === "fetch") return send;
+  return async (voiceId) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    const body = await send(voiceId, { signal: controller.signal, redirect: "manual" }).finally(() =>
+      clearTimeout(timer),
+    );
+    const reader = body.getReader();
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(out) {
+          const { done, value } = await reader.read();
+          if (done) out.close();
+          else out.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
   };
 }
 

@@ -6,7 +6,7 @@
  * A free function rather than a method, so that the core client stays tiny for those who never use it.
  */
 import type { ElevenLabsClient } from "./client.js";
-import { ElevenLabsError, ValidationError } from "./core/errors.js";
+import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { parseFormat } from "./format.js";
@@ -237,11 +237,14 @@ export function convertLongForm(
   };
   const pumps: Pump[] = [];
   const ids: string[] = [];
-  // Cancelling the output aborts the requests in flight; so does the caller's own signal.
+  // Every request in flight is aborted at once by the caller's signal (already aborted: nothing is sent), by
+  // cancelling the output, or by the first failure. AbortSignal.any leaves no listener on the caller's signal.
   const stop = new AbortController();
   const callerSignal = options.requestOptions?.abortSignal;
-  callerSignal?.addEventListener("abort", () => stop.abort(callerSignal.reason), { once: true });
-  const requestOptions: RequestOptions = { ...options.requestOptions, abortSignal: stop.signal };
+  const abortSignal = callerSignal ? AbortSignal.any([callerSignal, stop.signal]) : stop.signal;
+  const requestOptions: RequestOptions = { ...options.requestOptions, abortSignal };
+  // The first chunk failure ends the output; the aborts it causes in the other chunks are not reported.
+  let failure: LongFormChunkError | undefined;
 
   const start = (i: number, chunk: TextChunk): Pump =>
     new Pump(async (pump, arrived) => {
@@ -288,7 +291,11 @@ export function convertLongForm(
         if (head) emit(head);
         if (!hasId3v1(tail)) pump.push(tail);
       } catch (error) {
-        throw new LongFormChunkError(i, chunks.length, chunk, error);
+        // An abort (the caller's, or ours after another chunk failed) is not this chunk's failure.
+        if (error instanceof ElevenLabsAbortError) throw error;
+        failure ??= new LongFormChunkError(i, chunks.length, chunk, error);
+        stop.abort(failure);
+        throw failure;
       }
     });
 
@@ -298,9 +305,14 @@ export function convertLongForm(
         pumps.push(start(next, chunks[next] as TextChunk));
       }
       const pump = pumps[i] as Pump;
-      for await (const part of pump.drain()) {
-        progress.bytes += part.byteLength;
-        yield part;
+      try {
+        for await (const part of pump.drain()) {
+          if (failure) throw failure;
+          progress.bytes += part.byteLength;
+          yield part;
+        }
+      } catch (error) {
+        throw failure ?? error;
       }
       if (pump.requestId) ids.push(pump.requestId);
       progress.chunksDone++;
@@ -321,6 +333,7 @@ export function convertLongForm(
             if (value.byteLength > 0) return controller.enqueue(value);
           }
         } catch (error) {
+          stop.abort(error);
           controller.error(error);
         }
       },

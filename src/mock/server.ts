@@ -94,6 +94,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
   });
 }
 
+const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start a local ElevenLabs-compatible server. */
@@ -173,7 +175,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const text = raw.toString("utf8");
     let body: unknown;
     let bodyError: DetailItem | undefined;
-    if (text.length > 0) {
+    const type = headers["content-type"];
+    if (text.length > 0 && op.jsonBody && type && !JSON_TYPE.test(type)) {
+      // FastAPI reads the body as JSON only without a content type or with application/json (or *+json); any
+      // other type leaves it bytes, which the body model refuses.
+      body = text;
+      bodyError = {
+        loc: ["body"],
+        msg: "Input should be a valid dictionary or object to extract fields from",
+        type: "model_attributes_type",
+      };
+    } else if (text.length > 0) {
       try {
         body = JSON.parse(text) as unknown;
       } catch (error) {
@@ -352,9 +364,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             await wait(interval);
           }
         } else if (!res.write(chunk)) {
+          // Both listeners go when either fires: a slow reader waits here thousands of times.
           await new Promise<void>((resolve) => {
-            res.once("drain", resolve);
-            res.once("close", resolve);
+            const done = () => {
+              res.off("drain", done);
+              res.off("close", done);
+              resolve();
+            };
+            res.on("drain", done);
+            res.on("close", done);
           });
         }
         sent += chunk.length;

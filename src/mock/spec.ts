@@ -30,6 +30,8 @@ export interface Operation {
   apiKeyHeader?: string;
   /** The response content types the spec declares for 200. */
   successTypes: string[];
+  /** Whether the request body is JSON (an object schema under application/json). */
+  jsonBody: boolean;
   /** Defaults of the query parameters, from their schemas (e.g. output_format → mp3_44100_128). */
   queryDefaults: Record<string, unknown>;
   /** Validate a response: status and content type against the spec's responses. */
@@ -226,6 +228,7 @@ export async function loadSpec(specPath?: string | URL): Promise<LoadedSpec> {
         ...(typeof op.operationId === "string" ? { operationId: op.operationId } : {}),
         ...(apiKeyHeader ? { apiKeyHeader } : {}),
         successTypes,
+        jsonBody: bodySchema !== undefined,
         match(pathname) {
           const m = pattern.exec(pathname);
           if (!m) return undefined;

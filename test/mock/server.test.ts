@@ -42,14 +42,14 @@ describe("local server: routes and errors", () => {
     try {
       const bad = await fetch(strict.url + TTS, {
         method: "POST",
-        headers: { "xi-api-key": "bad" },
+        headers: { "xi-api-key": "bad", "content-type": "application/json" },
         body: '{"text":"x"}',
       });
       expect(bad.status).toBe(401);
       expect(await bad.json()).toEqual({ detail: { status: "invalid_api_key", message: "Invalid API key" } });
       const good = await fetch(strict.url + TTS, {
         method: "POST",
-        headers: { "xi-api-key": "good" },
+        headers: { "xi-api-key": "good", "content-type": "application/json" },
         body: '{"text":"x"}',
       });
       expect(good.status).toBe(200);
@@ -160,7 +160,7 @@ describe("local server: audio responses", () => {
       for (const text of ["one", "two", "three"]) {
         const r = await fetch(`${small.url}${TTS}?output_format=ulaw_8000`, {
           method: "POST",
-          headers: { "xi-api-key": "super-secret" },
+          headers: { "xi-api-key": "super-secret", "content-type": "application/json" },
           body: JSON.stringify({ text }),
         });
         await r.arrayBuffer();

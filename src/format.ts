@@ -1,4 +1,5 @@
 /** Output format names (`codec_samplerate[_kbps]`), parsed once for the client, the CLI and the local server. */
+import { ValidationError } from "./core/errors.js";
 import type { OutputFormat } from "./text-to-speech.js";
 
 export type { OutputFormat };
@@ -18,25 +19,30 @@ const NEEDS_BITRATE: ReadonlySet<string> = new Set<Codec>(["mp3", "opus"]);
 
 /**
  * Parses the ElevenLabs `codec_samplerate[_kbps]` naming (`mp3_44100_128`, `pcm_16000`, `opus_48000_64`, …).
- * Throws an Error naming the problem for a malformed or unknown value. It does not check that an encoder can produce
+ * Throws a ValidationError naming the problem for a malformed or unknown value. It does not check that an encoder can produce
  * the combination; `synthesize` does that.
  */
 export function parseFormat(format: string): ParsedFormat {
   const match = /^([a-z0-9]+)_([0-9]+)(?:_([0-9]+))?$/.exec(format);
   if (!match) {
-    throw new Error(
+    throw new ValidationError(
+      "outputFormat",
       `Malformed output format ${JSON.stringify(format)}: expected codec_samplerate[_kbps], e.g. mp3_44100_128 or pcm_16000`,
     );
   }
   const [, codec = "", rate = "", kbps] = match;
   if (!CODECS.has(codec)) {
-    throw new Error(
+    throw new ValidationError(
+      "outputFormat",
       `Unsupported output format ${JSON.stringify(format)}: unknown codec ${JSON.stringify(codec)} (known: ${[...CODECS].join(", ")})`,
     );
   }
   const sampleRate = Number(rate);
   if (!Number.isSafeInteger(sampleRate) || sampleRate <= 0 || rate.startsWith("0")) {
-    throw new Error(`Malformed output format ${JSON.stringify(format)}: bad sample rate ${JSON.stringify(rate)}`);
+    throw new ValidationError(
+      "outputFormat",
+      `Malformed output format ${JSON.stringify(format)}: bad sample rate ${JSON.stringify(rate)}`,
+    );
   }
   if (NEEDS_BITRATE.has(codec)) {
     if (kbps === undefined) {
@@ -46,12 +52,16 @@ export function parseFormat(format: string): ParsedFormat {
     }
     const bitrate = Number(kbps);
     if (!Number.isSafeInteger(bitrate) || bitrate <= 0 || kbps.startsWith("0")) {
-      throw new Error(`Malformed output format ${JSON.stringify(format)}: bad bitrate ${JSON.stringify(kbps)}`);
+      throw new ValidationError(
+        "outputFormat",
+        `Malformed output format ${JSON.stringify(format)}: bad bitrate ${JSON.stringify(kbps)}`,
+      );
     }
     return { codec: codec as Codec, sampleRate, bitrate };
   }
   if (kbps !== undefined) {
-    throw new Error(
+    throw new ValidationError(
+      "outputFormat",
       `Malformed output format ${JSON.stringify(format)}: ${codec} takes no bitrate (e.g. ${codec}_${rate})`,
     );
   }

@@ -1,3 +1,5 @@
+import { ElevenLabsError } from "../core/errors.js";
+
 /** The mock server's optional dependencies: not installed with the client; a clear message when they are missing. */
 
 /** The packages the server's audio needs, with what each is for (src/mock/audio loads them). */
@@ -16,7 +18,8 @@ export const MOCK_PACKAGES = { ajv: "request validation against the spec", ...AU
 
 export const MOCK_INSTALL_COMMAND = `npm install -D ${Object.keys(MOCK_PACKAGES).join(" ")}`;
 
-export class MissingDependencyError extends Error {
+export class MissingDependencyError extends ElevenLabsError {
+  override name = "MissingDependencyError";
   /** The missing packages. */
   readonly packages: readonly string[];
   /** The command that installs every optional package of the server. */
@@ -28,7 +31,6 @@ export class MissingDependencyError extends Error {
         `optional dependencies, kept out of the client's install. Install with: npm install -D ${packages.join(" ")} ` +
         `(or all of the server's at once: ${MOCK_INSTALL_COMMAND})`,
     );
-    this.name = "MissingDependencyError";
     this.packages = packages;
   }
 }

@@ -17,6 +17,8 @@
  * `faults` option or `server.fault(...)`.
  */
 
+import { ValidationError } from "../core/errors.js";
+
 export const FAULT_NAMES = [
   "429",
   "500",
@@ -45,7 +47,10 @@ export function parseFault(spec: string | Fault): Fault {
   if (typeof spec !== "string") return spec;
   const [name = "", rest = ""] = spec.trim().split(/:(.*)/s, 2);
   if (!(FAULT_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown fault ${JSON.stringify(name)}; known faults: ${FAULT_NAMES.join(", ")}`);
+    throw new ValidationError(
+      "fault",
+      `unknown fault ${JSON.stringify(name)}; known faults: ${FAULT_NAMES.join(", ")}`,
+    );
   }
   const settings: Record<string, string> = {};
   for (const pair of rest.split(",").filter(Boolean)) {

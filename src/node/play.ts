@@ -5,6 +5,7 @@
 import { delimiter, join } from "node:path";
 
 import { chunks, type AudioSource } from "../core/chunks.js";
+import { ElevenLabsError } from "../core/errors.js";
 
 export type { AudioSource };
 
@@ -18,7 +19,9 @@ const PLAYERS: Record<"mpv" | "ffplay", string[]> = {
   ffplay: ["-autoexit", "-nodisp", "-loglevel", "error", "-i", "pipe:0"],
 };
 
-export class PlayerNotFoundError extends Error {
+/** Neither mpv nor ffplay is on PATH. An ElevenLabsError, as everything the package throws. */
+export class PlayerNotFoundError extends ElevenLabsError {
+  override name = "PlayerNotFoundError";
   constructor() {
     super(
       "play() needs mpv or ffplay on PATH, and neither was found. Install one: " +
@@ -26,7 +29,6 @@ export class PlayerNotFoundError extends Error {
         "ffmpeg, which provides ffplay (`apt install ffmpeg`, `brew install ffmpeg`). " +
         "Or save the audio to a file instead: `await writeFile('speech.mp3', await audio.bytes())`.",
     );
-    this.name = "PlayerNotFoundError";
   }
 }
 

@@ -1,7 +1,8 @@
 /** ElevenLabsClient: options, environment, one openapi-fetch client over every generated path, one transport. */
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { invalid } from "./core/errors.js";
+import { checkApiKey, checkHeaders } from "./core/check.js";
+import { ElevenLabsError, invalid } from "./core/errors.js";
 import { readEnv } from "./core/env.js";
 import { createTransport, type Hooks, type RequestEvent } from "./core/transport.js";
 import { TextToSpeech, callOptions } from "./text-to-speech.js";
@@ -21,13 +22,16 @@ export interface ElevenLabsClientOptions extends Hooks {
   baseUrl?: string;
   /** Alias of `baseUrl`, as the official SDK names it (e.g. `ElevenLabsEnvironment.ProductionEu`). */
   environment?: string;
-  /** Headers sent with every request. */
+  /** Headers sent with every request. An `xi-api-key` here is sent instead of `apiKey`. */
   headers?: Record<string, string>;
   /** The fetch to use (a test double, a proxy-aware fetch …). Default: the global fetch. */
   fetch?: typeof fetch;
-  /** Seconds until the response headers arrive. Default 60. */
+  /** Seconds until the response headers arrive. Default 60; at most 2147483 (the longest timer runtimes keep). */
   timeoutInSeconds?: number;
-  /** Seconds allowed between two chunks of a response body; a stalled stream fails after this. Default 30. */
+  /**
+   * Seconds allowed between two chunks of a response body; a stalled stream fails after this. Default 30, or
+   * `timeoutInSeconds` when that is set lower.
+   */
   idleTimeoutInSeconds?: number;
   /** Retries of 408, 409, 429, 5xx and connection failures, with exponential backoff. Default 2. */
   maxRetries?: number;
@@ -43,22 +47,6 @@ export interface ElevenLabsClientOptions extends Hooks {
 // A literal, not ElevenLabsEnvironment.Production, so that a bundle which does not use ElevenLabsEnvironment drops it.
 const DEFAULT_BASE_URL = "https://api.elevenlabs.io";
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-function checkApiKey(apiKey: unknown): string {
-  if (apiKey == null || (typeof apiKey === "string" && apiKey.trim() === "")) {
-    invalid(
-      "apiKey",
-      "no API key: pass new ElevenLabsClient({ apiKey }) or set the ELEVENLABS_API_KEY environment variable " +
-        "(to work offline, start the local server with `npx elevenlabs-fetch mock` and point baseUrl at it)",
-    );
-  }
-  if (typeof apiKey !== "string") invalid("apiKey", `must be a string, got ${typeof apiKey}`);
-  // Reported without echoing the key itself.
-  if (/[\r\n]/.test(apiKey)) invalid("apiKey", "contains a line break (CR or LF)");
-  const key = apiKey.trim();
-  if (/[^\x21-\x7e]/.test(key)) invalid("apiKey", "contains a space, a control character or a non-ASCII character");
-  return key;
-}
 
 function checkBaseUrl(value: string, field: string, allowInsecureHttp: boolean): string {
   let url: URL;
@@ -118,7 +106,7 @@ export class ElevenLabsClient {
   readonly baseUrl: string;
 
   constructor(options: ElevenLabsClientOptions = {}) {
-    const apiKey = checkApiKey(options.apiKey ?? readEnv("ELEVENLABS_API_KEY"));
+    const apiKey = checkApiKey(options.apiKey ?? readEnv("ELEVENLABS_API_KEY"), "apiKey");
     const baseField =
       options.baseUrl !== undefined
         ? "baseUrl"
@@ -128,6 +116,7 @@ export class ElevenLabsClient {
     const base = options.baseUrl ?? options.environment ?? readEnv("ELEVENLABS_BASE_URL") ?? DEFAULT_BASE_URL;
     this.baseUrl = checkBaseUrl(base, baseField, options.allowInsecureHttp === true);
     const call = callOptions(options, "options");
+    checkHeaders(options.headers, "options.headers");
     const { onRequest, onResponse, onError } = options;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") invalid("fetch", "no fetch: pass { fetch } on this runtime");
@@ -135,17 +124,60 @@ export class ElevenLabsClient {
       apiKey,
       fetch: (input, init) => fetchImpl(input, init),
       timeoutMs: call.timeoutMs ?? 60_000,
-      idleTimeoutMs: call.idleTimeoutMs ?? 30_000,
+      // Setting only the headers timeout lower caps the idle timeout too: a body may not stall longer than it.
+      idleTimeoutMs: call.idleTimeoutMs ?? Math.min(30_000, call.timeoutMs ?? 30_000),
       maxRetries: call.maxRetries ?? 2,
       maxRedirects: 5,
       // The hooks as given now: a later change to the options object changes nothing.
       hooks: [debugHooks(options.debug), { onRequest, onResponse, onError }],
     });
-    this.raw = createClient<paths>({
+    const raw = createClient<paths>({
       baseUrl: this.baseUrl,
       fetch: (request: Request) => transport(request),
       ...(options.headers ? { headers: options.headers } : {}),
     });
-    this.textToSpeech = new TextToSpeech(this.raw, transport);
+    const middleware = new Set<Middleware>();
+    this.raw = shield(raw, middleware);
+    this.textToSpeech = new TextToSpeech(raw, transport, middleware);
   }
+}
+
+/**
+ * `client.raw` as users get it: openapi-fetch's client, with each call's headers checked before sending, anything
+ * thrown turned into an ElevenLabsError (its `cause` the original), and the middleware registered with use() noted,
+ * so that the facade's calls build the web Request that middleware expects.
+ */
+function shield(raw: Client<paths>, middleware: Set<Middleware>): Client<paths> {
+  const wrap = (cause: unknown, what: string): ElevenLabsError =>
+    cause instanceof ElevenLabsError
+      ? cause
+      : new ElevenLabsError(`client.raw.${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+          cause,
+        });
+  const out: Record<string, unknown> = {
+    use(...added: Middleware[]) {
+      try {
+        raw.use(...added);
+      } catch (cause) {
+        throw wrap(cause, "use");
+      }
+      for (const m of added) if (m) middleware.add(m);
+    },
+    eject(...removed: Middleware[]) {
+      raw.eject(...removed);
+      for (const m of removed) middleware.delete(m);
+    },
+  };
+  for (const [name, method] of Object.entries(raw)) {
+    out[name] ??= async (...args: unknown[]) => {
+      const init = args.at(-1);
+      if (init && typeof init === "object") checkHeaders((init as { headers?: unknown }).headers, `init.headers`);
+      try {
+        return await (method as (...a: unknown[]) => unknown)(...args);
+      } catch (cause) {
+        throw wrap(cause, name);
+      }
+    };
+  }
+  return out as unknown as Client<paths>;
 }

@@ -1,11 +1,12 @@
 /** `client.textToSpeech`: the official SDK's TTS surface, on openapi-fetch and the generated types. */
-import type { Client } from "openapi-fetch";
+import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { textToSpeechConvert as CONVERT } from "../generated/runtime.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
-import { ElevenLabsError, errorFromResponse, invalid, parseErrorBody } from "./core/errors.js";
+import { checkApiKey, checkHeaders } from "./core/check.js";
+import { errorFromResponse, invalid } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
 import { LightRequest, type Call, type Outgoing, type Transport } from "./core/transport.js";
 import { didYouMean, toWire } from "./validate.js";
@@ -26,14 +27,16 @@ export type VoiceSettings = NonNullable<TextToSpeechRequest["voiceSettings"]>;
 export interface RequestOptions {
   /** Abort the request, including while the audio streams. */
   abortSignal?: AbortSignal;
-  /** Seconds until the response headers arrive. */
+  /** Seconds until the response headers arrive (at most 2147483). */
   timeoutInSeconds?: number;
-  /** Seconds allowed between two chunks of the body. */
+  /** Seconds allowed between two chunks of the body. Default: the client's, capped by this call's timeoutInSeconds. */
   idleTimeoutInSeconds?: number;
   /** Retries of 408/409/429/5xx and connection failures. */
   maxRetries?: number;
-  /** Extra request headers. */
+  /** Extra request headers. An `xi-api-key` here is sent instead of the client's key. */
   headers?: Record<string, string>;
+  /** The API key for this call only (a multi-tenant server's per-user key), instead of the client's. */
+  apiKey?: string;
 }
 
 /** The wire form of a convert call: validated, snake_cased, with the defaults filled in. */
@@ -86,7 +89,10 @@ export function checkOutputFormat(value: unknown): OutputFormat {
   return toWire(value, CONVERT.query.output_format ?? {}, "request.outputFormat") as OutputFormat;
 }
 
-/** Validate the timeouts and retries of the client's options or one call's, as the transport takes them. */
+/** The longest timeout, in seconds: runtimes keep a timer for at most 2³¹−1 ms, and fire a longer one at once. */
+export const MAX_TIMEOUT_SECONDS = 2_147_483;
+
+/** Validate the timeouts, retries and headers of the client's options or one call's, as the transport takes them. */
 export function callOptions(options: RequestOptions, prefix = "requestOptions"): Call {
   const call: Call = {};
   const { timeoutInSeconds, idleTimeoutInSeconds, maxRetries } = options;
@@ -98,6 +104,12 @@ export function callOptions(options: RequestOptions, prefix = "requestOptions"):
     if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
       invalid(`${prefix}.${name}`, `must be a positive number of seconds, got ${String(value)}`);
     }
+    if (value > MAX_TIMEOUT_SECONDS) {
+      invalid(
+        `${prefix}.${name}`,
+        `must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24.8 days, the longest timer runtimes keep), got ${value}`,
+      );
+    }
     call[key] = value * 1000;
   }
   if (maxRetries !== undefined) {
@@ -106,19 +118,20 @@ export function callOptions(options: RequestOptions, prefix = "requestOptions"):
     }
     call.maxRetries = maxRetries;
   }
+  checkHeaders(options.headers, `${prefix}.headers`);
   return call;
 }
-
-/** Content types that carry an error or a web page, never audio. */
-const NOT_AUDIO = /json|^text\//i;
 
 export class TextToSpeech {
   readonly #raw: Client<paths>;
   readonly #transport: Transport;
+  readonly #middleware: ReadonlySet<Middleware>;
 
-  constructor(raw: Client<paths>, transport: Transport) {
+  /** @internal Built by ElevenLabsClient. */
+  constructor(raw: Client<paths>, transport: Transport, middleware: ReadonlySet<Middleware> = new Set()) {
     this.#raw = raw;
     this.#transport = transport;
+    this.#middleware = middleware;
   }
 
   /**
@@ -145,35 +158,44 @@ export class TextToSpeech {
   ): Promise<WithRawResponse<AudioStream>> {
     const wire = prepareConvert(voiceId, request);
     const call = callOptions(options);
+    if (options.apiKey !== undefined) call.apiKey = checkApiKey(options.apiKey, "requestOptions.apiKey");
+    call.audio = true;
     // The transport hands the guarded response body over here, and the AudioStream is built on it: one stream layer.
     let audio: AudioStream | undefined;
-    call.onBody = (source, response) => (audio = new AudioStream(source, metadataFrom(response.headers)));
-    const { response } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
+    let delivered: Response | undefined;
+    call.onBody = (source, response) => {
+      delivered = response;
+      audio = new AudioStream(source, metadataFrom(response.headers));
+    };
+    const { response, data, error } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
       params: { path: { voice_id: wire.voiceId }, query: wire.query as ConvertQuery },
       body: wire.body as ConvertBody,
       parseAs: "stream",
       ...(options.abortSignal ? { signal: options.abortSignal } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
-      // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read back.
-      Request: LightRequest as unknown as typeof Request,
+      // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read
+      // back. Middleware registered on client.raw expects a web Request, so it gets one.
+      ...(this.#middleware.size ? {} : { Request: LightRequest as unknown as typeof Request }),
       fetch: (req: Outgoing) => this.#transport(req, call),
     });
-    return { data: await audioFrom(response, audio), rawResponse: response };
+    if (audio && response === delivered) return { data: audio, rawResponse: response };
+    // A middleware answered or replaced the response: its status and body are taken as they are.
+    void audio?.cancel().catch(() => undefined);
+    const { status, statusText, headers } = response;
+    if (!response.ok) throw errorFromResponse(status, statusText, headers, error);
+    return { data: new AudioStream(relay(data), metadataFrom(headers)), rawResponse: response };
   }
 }
 
-/** The audio of a successful response, or the error it carries instead. */
-async function audioFrom(response: Response, audio: AudioStream | undefined): Promise<AudioStream> {
-  const { status, headers } = response;
-  const type = headers.get("content-type") ?? "";
-  if (NOT_AUDIO.test(type)) {
-    const parsed = parseErrorBody(await new Response(audio ?? response.body).text());
-    const error = errorFromResponse(status, response.statusText, headers, parsed);
-    throw new ElevenLabsError(
-      `the API answered ${status} with ${type.split(";")[0]} instead of audio: ${error.message}`,
-      { statusCode: status, body: parsed, headers },
-    );
-  }
-  if (!audio) throw new ElevenLabsError(`the API answered ${status} with no audio`, { statusCode: status, headers });
-  return audio;
+/** A source that hands over a stream's chunks as they are read. */
+function relay(body: ReadableStream<Uint8Array> | null | undefined): UnderlyingDefaultSource<Uint8Array> {
+  const reader = body?.getReader();
+  return {
+    async pull(out) {
+      const next = await reader?.read();
+      if (next && !next.done) out.enqueue(next.value);
+      else out.close();
+    },
+    cancel: (reason) => reader?.cancel(reason),
+  };
 }

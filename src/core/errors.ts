@@ -130,7 +130,8 @@ function describe(body: unknown): string {
           : detail && typeof detail === "object" && "message" in detail
             ? `${typeof detail.status === "string" ? `${detail.status}: ` : ""}${String(detail.message)}`
             : JSON.stringify(body);
-  const flat = text.replace(/\s+/g, " ").trim();
+  // Cut before cleaning: a megabyte of HTML costs one slice, not a whole-body regular expression.
+  const flat = text.slice(0, 1000).replace(/\s+/g, " ").trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 

@@ -22,14 +22,20 @@ export function retryDelayMs(retry: number, headers?: Headers, now = Date.now(),
   return Math.round(backoff * (1 - 0.25 * random()));
 }
 
+const DIGITS = /^\d+$/;
+
+/**
+ * The server's wait: `retry-after-ms` (digits only), else `Retry-After` as delta-seconds (digits only) or an
+ * HTTP-date. Anything else (`0x10`, `1e3`, `1.5`, `-1`) is ignored, and the backoff applies.
+ */
 function serverDelayMs(headers: Headers | undefined, now: number): number | undefined {
-  const ms = Number.parseFloat(headers?.get("retry-after-ms") ?? "");
-  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const ms = headers?.get("retry-after-ms");
+  if (ms && DIGITS.test(ms)) return Number(ms);
   const value = headers?.get("retry-after");
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== "" && Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
+  if (DIGITS.test(value)) return Number(value) * 1000;
+  // An HTTP-date starts with the day's name (IMF-fixdate, RFC 850, asctime); asctime has no zone: it is GMT.
+  const date = /^[A-Z][a-z]{2}[a-z]*[ ,]/.test(value) ? Date.parse(/GMT$/.test(value) ? value : `${value} GMT`) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

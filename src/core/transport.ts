@@ -1,7 +1,8 @@
 /**
  * The transport: the `fetch` that openapi-fetch calls. It owns everything between "a request is ready" and "a
  * response with a body is handed over": the API key header, retries with backoff, the headers timeout, the idle
- * timeout on the body, same-origin redirects, and mapping every failure to one ElevenLabsError class.
+ * timeout on the body, same-origin redirects, bounded error bodies, key redaction, and mapping every failure to one
+ * ElevenLabsError class.
  */
 import {
   ConnectionError,
@@ -50,6 +51,13 @@ export interface CallOptions {
 
 /** One call's options: overrides of the client's, and who takes a successful body (convert: an AudioStream). */
 export interface Call extends Partial<CallOptions> {
+  /** The key for this call only: it wins over an `xi-api-key` request header and the client's key. */
+  apiKey?: string;
+  /**
+   * The call expects audio: it asks for `Accept-Encoding: identity` (audio is compressed already, and a lenient
+   * decompressor could hand over a cut body as complete), and a success carrying JSON or text is an error.
+   */
+  audio?: boolean;
   /**
    * Takes the guarded body of a successful response; the transport then returns the response itself, whose own body
    * is already being read. Without it, the transport returns a new Response carrying the guarded body.
@@ -66,8 +74,8 @@ export interface TransportConfig extends CallOptions {
 }
 
 /**
- * What openapi-fetch hands the transport: a web Request (`client.raw`), or the facade's LightRequest, which has the
- * same fields with the serialised body as it is.
+ * What openapi-fetch hands the transport: a web Request (`client.raw`, or any call once middleware is registered), or
+ * the facade's LightRequest, which has the same fields with the serialised body as it is.
  */
 export type Outgoing = Pick<Request, "method" | "url" | "headers"> & {
   body?: BodyInit | null;
@@ -96,10 +104,20 @@ export class LightRequest {
   }
 }
 
+/** How much of an error body is read (the rest is cancelled), and for how long at most. */
+export const MAX_ERROR_BODY_BYTES = 65_536;
+export const MAX_ERROR_BODY_MS = 5_000;
+
 const REDIRECTS = [301, 302, 303, 307, 308];
+/** Content types that carry an error or a web page, never audio. */
+const NOT_AUDIO = /json|^text\//i;
+const REDACTED = "[redacted]";
 const ignore = (): undefined => undefined;
 const plain = (source: UnderlyingDefaultSource<Uint8Array>): ReadableStream<Uint8Array> =>
   new ReadableStream(source, { highWaterMark: 0 });
+
+/** The outcome of one attempt: a response to hand over, or an error and whether another attempt follows. */
+type Attempt = { response: Response } | { error: ElevenLabsError; willRetry: boolean; headers?: Headers };
 
 export function createTransport(config: TransportConfig): Transport {
   // The hooks that are set, in order, per kind: no event is built for a kind nobody listens to.
@@ -111,22 +129,56 @@ export function createTransport(config: TransportConfig): Transport {
 
   return async (request, call = {}) => {
     const timeoutMs = call.timeoutMs ?? config.timeoutMs;
-    const idleTimeoutMs = call.idleTimeoutMs ?? config.idleTimeoutMs;
+    // A call that shortens the headers timeout shortens the idle timeout with it, unless it sets both.
+    const idleTimeoutMs = call.idleTimeoutMs ?? Math.min(config.idleTimeoutMs, call.timeoutMs ?? config.idleTimeoutMs);
     const maxRetries = call.maxRetries ?? config.maxRetries;
     const { method, url } = request;
     const signal = request.signal ?? undefined;
     // Every attempt sends the same bytes, so a stream body is read once, up front.
     let body = request.body ?? undefined;
     if (body instanceof ReadableStream) body = await new Response(body).arrayBuffer();
-    // A plain object: fetch copies one much faster than a Headers object (about 7 % of a request's CPU).
-    const headers: Record<string, string> = { ...Object.fromEntries(request.headers), "xi-api-key": config.apiKey };
+    // A plain object: fetch copies one much faster than a Headers object (about 7 % of a request's CPU). A key given
+    // for this call (the option, then an `xi-api-key` request header) wins over the client's.
+    const headers: Record<string, string> = Object.fromEntries(request.headers);
+    const apiKey = call.apiKey ?? (headers["xi-api-key"] || config.apiKey);
+    headers["xi-api-key"] = apiKey;
+    if (call.audio) headers["accept-encoding"] = "identity";
+    // Whatever a server echoes back, neither key reaches an error. (A key under 8 characters is no real key, and
+    // replacing it everywhere would garble messages.)
+    const redact = (text: string): string =>
+      [config.apiKey, apiKey]
+        .filter((key) => key.length >= 8)
+        .reduce(
+          (out, key) => out.replaceAll(key, REDACTED).replaceAll(JSON.stringify(key).slice(1, -1), REDACTED),
+          text,
+        );
 
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw aborted(signal);
-      const event: RequestEvent = { method, url, attempt };
+    /** The error for a failed response: its body read bounded (and the rest cancelled), every key redacted. */
+    const failure = async (response: Response, source: ReadableStream<Uint8Array> | null, notAudio?: string) => {
+      const text = redact(await readBounded(source, Math.min(idleTimeoutMs, MAX_ERROR_BODY_MS)));
+      const { status } = response;
+      const headers = new Headers();
+      response.headers.forEach((value, name) => headers.append(name, redact(value)));
+      const error = errorFromResponse(status, redact(response.statusText), headers, parseErrorBody(text));
+      return notAudio
+        ? new ElevenLabsError(`the API answered ${status} with ${notAudio} instead of audio: ${error.message}`, {
+            statusCode: status,
+            body: error.body,
+            headers,
+          })
+        : error;
+    };
+
+    const attempt = async (number: number): Promise<Attempt> => {
+      const event: RequestEvent = { method, url, attempt: number };
       for (const hook of onRequest) hook(event);
       const started = Date.now();
-      const canRetry = attempt <= maxRetries;
+      const canRetry = number <= maxRetries;
+      const failed = (error: ElevenLabsError, willRetry: boolean, headers?: Headers): Attempt => {
+        const done: ErrorEvent = { ...event, error, elapsedMs: Date.now() - started, willRetry };
+        for (const hook of onError) hook(done);
+        return { error, willRetry, headers };
+      };
 
       // One controller per attempt: aborted by the caller's signal, the headers timeout, or the idle timeout.
       const controller = new AbortController();
@@ -137,54 +189,52 @@ export function createTransport(config: TransportConfig): Transport {
         () => controller.abort(new ElevenLabsTimeoutError(`no response within ${timeoutMs} ms`, "headers")),
         timeoutMs,
       );
-      const guarded = (source: ReadableStream<Uint8Array>): UnderlyingDefaultSource<Uint8Array> =>
-        guard(source, idleTimeoutMs, controller, signal, release);
 
-      let response: Response | undefined;
-      let error!: ElevenLabsError;
-      let willRetry!: boolean;
+      let response: Response;
       try {
-        response = await follow(config.fetch, method, url, headers, body, controller.signal, config.maxRedirects);
+        response = await follow(config.fetch, { method, url, headers, body, signal: controller.signal }, config);
       } catch (cause) {
         release();
-        error = classify(cause, signal, controller.signal);
+        const error = classify(cause, signal, controller.signal);
         // Only connection failures before any response are retried; a timeout already spent the caller's budget.
-        willRetry = canRetry && error instanceof ConnectionError;
+        return failed(error, canRetry && error instanceof ConnectionError);
+      } finally {
+        clearTimeout(timer);
       }
-      clearTimeout(timer);
 
-      if (response) {
-        const { status, statusText, headers: responseHeaders, body: source } = response;
-        if (onResponse.length) {
-          const requestId = responseHeaders.get("request-id") ?? undefined;
-          const done: ResponseEvent = { ...event, status, elapsedMs: Date.now() - started, requestId };
-          for (const hook of onResponse) hook(done);
-        }
-        if (response.ok) {
-          if (!source) {
-            release();
-            return response;
-          }
-          if (!call.onBody)
-            return new Response(plain(guarded(source)), { status, statusText, headers: responseHeaders });
-          call.onBody(guarded(source), response);
-          return response;
-        }
-        willRetry = canRetry && isRetryableStatus(status);
-        let text = "";
-        if (willRetry || !source) {
-          release();
-          void source?.cancel().catch(ignore);
-        } else {
-          text = await new Response(plain(guarded(source))).text();
-        }
-        error = errorFromResponse(status, statusText, responseHeaders, parseErrorBody(text));
+      const { status, statusText, headers: responseHeaders, body: source } = response;
+      if (onResponse.length) {
+        const requestId = responseHeaders.get("request-id") ?? undefined;
+        const done: ResponseEvent = { ...event, status, elapsedMs: Date.now() - started, requestId };
+        for (const hook of onResponse) hook(done);
       }
-      const failed: ErrorEvent = { ...event, error, elapsedMs: Date.now() - started, willRetry };
-      for (const hook of onError) hook(failed);
-      if (!willRetry) throw error;
+      const type = responseHeaders.get("content-type") ?? "";
+      if (response.ok && !(call.audio && NOT_AUDIO.test(type))) {
+        if (!source) {
+          release();
+          return { response };
+        }
+        const guarded = guard(source, idleTimeoutMs, controller, signal, release);
+        if (!call.onBody)
+          return { response: new Response(plain(guarded), { status, statusText, headers: responseHeaders }) };
+        call.onBody(guarded, response);
+        return { response };
+      }
+      const willRetry = canRetry && isRetryableStatus(status);
+      if (willRetry) void source?.cancel().catch(ignore);
+      const error = await failure(response, willRetry ? null : source, response.ok ? type.split(";")[0] : undefined);
+      release();
+      if (signal?.aborted) return failed(aborted(signal), false);
+      return failed(error, willRetry, responseHeaders);
+    };
+
+    for (let number = 1; ; number++) {
+      if (signal?.aborted) throw aborted(signal);
+      const result = await attempt(number);
+      if ("response" in result) return result.response;
+      if (!result.willRetry) throw result.error;
       try {
-        await sleep(retryDelayMs(attempt - 1, response?.headers), signal);
+        await sleep(retryDelayMs(number - 1, result.headers), signal);
       } catch {
         throw aborted(signal);
       }
@@ -192,8 +242,58 @@ export function createTransport(config: TransportConfig): Transport {
   };
 }
 
+/**
+ * At most MAX_ERROR_BODY_BYTES of a body, as text, within `ms`; the rest is cancelled. A body that breaks or stalls
+ * gives what arrived: the error it belongs to is already decided by the status.
+ */
+async function readBounded(body: ReadableStream<Uint8Array> | null, ms: number): Promise<string> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let left = MAX_ERROR_BODY_BYTES;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    while (left > 0) {
+      const next = await Promise.race([reader.read(), deadline]);
+      if (!next || next.done) break;
+      const part = next.value.subarray(0, left);
+      left -= part.byteLength;
+      text += decoder.decode(part, { stream: true });
+    }
+  } catch {
+    // keep what arrived
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel().catch(ignore);
+  }
+  return text + decoder.decode();
+}
+
 function aborted(signal: AbortSignal | undefined): ElevenLabsAbortError {
   return new ElevenLabsAbortError("the request was aborted by the caller", { cause: signal?.reason });
+}
+
+/**
+ * Codes of network failures: errno names (ECONNRESET, EAI_AGAIN …), undici's, TLS and certificate failures, and Bun's.
+ * Only these, and fetch's own network TypeErrors, are connection failures; anything else thrown (a bug in a custom
+ * fetch, `ERR_INVALID_ARG_TYPE` …) is not retried.
+ */
+const NETWORK_CODES =
+  /^(E[A-Z]+$|EAI_|UND_ERR_|ERR_(TLS|SSL|HTTP2)|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|Connection|FailedToOpen)/;
+/** fetch's own network TypeErrors: Node, Chromium, Firefox, Safari, Deno, and undici's cut body ("terminated"). */
+const NETWORK_MESSAGES =
+  /^(fetch failed|failed to fetch|networkerror|network ?error|load failed|error sending|terminated)/i;
+
+/** The network failure's code and message, from the error or its causes, when it is one. */
+function networkFailure(cause: unknown): string | undefined {
+  for (let e = cause, depth = 0; e && typeof e === "object" && depth < 4; e = (e as Error).cause, depth++) {
+    const code = "code" in e ? String(e.code) : "";
+    if (NETWORK_CODES.test(code)) return `${code}: ${(e as Error).message}`;
+  }
+  if (cause instanceof TypeError && NETWORK_MESSAGES.test(cause.message)) return cause.message;
+  return undefined;
 }
 
 /** Map whatever fetch or a body read threw to one ElevenLabsError. */
@@ -201,10 +301,18 @@ function classify(cause: unknown, caller: AbortSignal | undefined, attempt: Abor
   if (caller?.aborted) return aborted(caller);
   if (attempt.aborted && attempt.reason instanceof ElevenLabsError) return attempt.reason;
   if (cause instanceof ElevenLabsError) return cause;
-  const low = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  const code = low && typeof low === "object" && "code" in low ? String(low.code) : undefined;
-  const what = low instanceof Error ? low.message : String(low);
-  return new ConnectionError(`connection failed: ${code ? `${code}: ` : ""}${what}`, { cause });
+  const network = networkFailure(cause);
+  if (network !== undefined) return new ConnectionError(`connection failed: ${network}`, { cause });
+  const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new ElevenLabsError(`the request failed with an unexpected error (not retried): ${what}`, { cause });
+}
+
+interface Hop {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: BodyInit | undefined;
+  signal: AbortSignal;
 }
 
 /**
@@ -213,15 +321,12 @@ function classify(cause: unknown, caller: AbortSignal | undefined, attempt: Abor
  */
 async function follow(
   doFetch: typeof fetch,
-  method: string,
-  url: string,
-  headers: HeadersInit,
-  body: BodyInit | undefined,
-  signal: AbortSignal,
-  maxRedirects: number,
+  hop: Hop,
+  { maxRedirects }: Pick<TransportConfig, "maxRedirects">,
 ): Promise<Response> {
-  const first = url;
-  for (let hop = 0; ; hop++) {
+  let { method, url, headers, body } = hop;
+  const { signal } = hop;
+  for (let hops = 0; ; hops++) {
     const response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
     const { status, type } = response;
     if (type === "opaqueredirect") {
@@ -235,19 +340,18 @@ async function follow(
     const next = new URL(location, url);
     const options = { statusCode: status, headers: response.headers };
     // The origin is worked out only when there is a redirect: no URL parse on the common path.
-    if (next.origin !== new URL(first).origin) {
+    if (next.origin !== new URL(hop.url).origin) {
       throw new ElevenLabsError(
         `refused to follow a ${status} redirect to another origin (${next.origin}): the API key would be sent there; set baseUrl to the final address if you trust it`,
         options,
       );
     }
-    if (hop >= maxRedirects) throw new ElevenLabsError(`more than ${maxRedirects} redirects`, options);
+    if (hops >= maxRedirects) throw new ElevenLabsError(`more than ${maxRedirects} redirects`, options);
     if (status === 303 || (status < 303 && method === "POST")) {
       method = "GET";
       body = undefined;
-      const without = new Headers(headers);
-      without.delete("content-type");
-      headers = without;
+      headers = { ...headers };
+      delete headers["content-type"];
     }
     url = next.href;
   }

@@ -59,7 +59,9 @@ describe("retries", () => {
   it("caps what the server asks for, and computes backoff with jitter", () => {
     const h = (k: string, v: string) => new Headers({ [k]: v });
     expect(retryDelayMs(0, h("retry-after", "3600"))).toBe(MAX_RETRY_DELAY_MS);
-    expect(retryDelayMs(0, h("retry-after-ms", "1e9"))).toBe(MAX_RETRY_DELAY_MS);
+    expect(retryDelayMs(0, h("retry-after-ms", "1000000000"))).toBe(MAX_RETRY_DELAY_MS);
+    // retry-after-ms is digits only (issue H): an exponent is not honoured, the backoff applies
+    expect(retryDelayMs(0, h("retry-after-ms", "1e9"), 0, () => 0)).toBe(500);
     expect(retryDelayMs(0, h("retry-after", "2"))).toBe(2000);
     expect(retryDelayMs(0, h("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"), Date.parse("2015-10-21T07:27:58Z"))).toBe(
       2000,

@@ -20,10 +20,11 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (8,672 B), so that any growth is a decision. Lower it
- * whenever the bundle shrinks.
+ * The CI gate: a regression budget a little above today's size (9,990 B), so that any growth is a decision. Lower it
+ * whenever the bundle shrinks. (It was 8,704 B; bounded error bodies, key redaction, strict failure classification,
+ * header checks and the middleware-aware client.raw added about 1.3 kB.)
  */
-export const BUNDLE_BUDGET_BYTES = 8704;
+export const BUNDLE_BUDGET_BYTES = 10_016;
 
 export type Platform = "browser" | "node";
 export type BundleClient = "elevenlabs-fetch" | "official-sdk" | "fetch";

@@ -21,9 +21,8 @@ try {
     // Audio is not JSON: ask for an ArrayBuffer (or "blob", or "stream" to read it as it arrives).
     parseAs: "arrayBuffer",
   });
-  // A failing status throws an ElevenLabsError (below), so `data` is always set here; openapi-fetch's types,
-  // made for clients that return `{ error }` instead of throwing, still say it may be undefined: hence the `!`.
-  const audio = new Uint8Array(data!);
+  // A failing status throws an ElevenLabsError (below), so `data` is set here, and its type says so.
+  const audio = new Uint8Array(data);
   await writeFile(out, audio);
   console.log(
     `${response.status} ${response.headers.get("content-type")}: saved ${audio.byteLength} bytes to ${out} ` +

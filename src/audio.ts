@@ -1,4 +1,6 @@
 import { read } from "./core/chunks.js";
+import { ElevenLabsError } from "./core/errors.js";
+import type { BodySource } from "./core/transport.js";
 
 /** The result of a synthesis: a web ReadableStream of audio bytes, with the response's metadata beside it. */
 
@@ -25,27 +27,53 @@ export function metadataFrom(headers: Headers): AudioMetadata {
   };
 }
 
+const alreadyRead = (): ElevenLabsError =>
+  new ElevenLabsError(
+    "this audio stream was already read: a stream is read once, so keep what the first read gave (e.g. `const bytes = await audio.bytes()`)",
+  );
+
 /**
  * Audio as it arrives: read it with `getReader()` or `for await`, or take it whole with `bytes()`. Reading is
- * single-use, as for any stream. The metadata is available at once, before the body is read.
+ * single-use, as for any stream; reading it again is an ElevenLabsError that says so. The metadata is available at
+ * once, before the body is read.
  */
 export class AudioStream extends ReadableStream<Uint8Array> implements AudioMetadata {
   declare readonly requestId?: string;
   declare readonly characterCost?: number;
   declare readonly historyItemId?: string;
   declare readonly contentType?: string;
+  readonly #state: { read: boolean };
 
   /**
    * @param source Where the audio comes from: the transport's guarded response body, pulled only as the reader asks.
    */
-  constructor(source: UnderlyingDefaultSource<Uint8Array>, metadata: AudioMetadata) {
-    super(source, { highWaterMark: 0 });
+  constructor(source: BodySource, metadata: AudioMetadata) {
+    const state = { read: false };
+    super(
+      {
+        pull: (controller) => {
+          state.read = true;
+          return source.pull(controller);
+        },
+        cancel: (reason) => {
+          state.read = true;
+          return source.cancel?.(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    this.#state = state;
     Object.assign(this, metadata);
+  }
+
+  #fresh(): this {
+    if (this.locked || this.#state.read) throw alreadyRead();
+    return this;
   }
 
   /** Read the whole stream into one Uint8Array. */
   async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return new Uint8Array(await new Response(this).arrayBuffer());
+    return new Uint8Array(await new Response(this.#fresh()).arrayBuffer());
   }
 
   /** Read the whole stream into a Blob typed with the response's content type. */
@@ -53,8 +81,28 @@ export class AudioStream extends ReadableStream<Uint8Array> implements AudioMeta
     return new Blob([await this.bytes()], this.contentType ? { type: this.contentType } : {});
   }
 
-  /** `for await (const chunk of audio)`, also where the platform's ReadableStream lacks it. */
-  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
-    return read(this);
+  /**
+   * `for await (const chunk of audio)`, also where the platform's ReadableStream lacks it, and where the project's
+   * `lib` has no `DOM.AsyncIterable`. Leaving the loop early cancels the stream.
+   */
+  [Symbol.asyncIterator](): AsyncIteratorObject<Uint8Array, BuiltinIteratorReturn, unknown> {
+    return read(this.#fresh());
+  }
+
+  /** The same iterator; with `{ preventCancel: true }`, leaving the loop early leaves the stream open. */
+  values(options?: { preventCancel?: boolean }): AsyncIteratorObject<Uint8Array, BuiltinIteratorReturn, unknown> {
+    return read(this.#fresh(), options?.preventCancel);
   }
 }
+
+// getReader() on a stream that is being read is the same ElevenLabsError, not the platform's TypeError. Patched on
+// the prototype, not declared: the platforms' typings of getReader's overloads differ (DOM, Node).
+const getReader = ReadableStream.prototype.getReader;
+Object.defineProperty(AudioStream.prototype, "getReader", {
+  value(this: AudioStream, ...args: Parameters<typeof getReader>) {
+    if (this.locked) throw alreadyRead();
+    return getReader.apply(this, args);
+  },
+  writable: true,
+  configurable: true,
+});

@@ -1,11 +1,12 @@
 /** ElevenLabsClient: options, environment, one openapi-fetch client over every generated path, one transport. */
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
-import { ElevenLabsError, invalid } from "./core/errors.js";
+import { invalid } from "./core/errors.js";
 import { readEnv } from "./core/env.js";
 import { createTransport, type Hooks, type RequestEvent } from "./core/transport.js";
-import { TextToSpeech, callOptions } from "./text-to-speech.js";
+import { shield, type RawClient } from "./raw.js";
+import { TextToSpeech, checkRequestOptions } from "./text-to-speech.js";
 
 /** The API's regional addresses, as the official SDK names them. */
 export const ElevenLabsEnvironment = {
@@ -101,7 +102,7 @@ export class ElevenLabsClient {
    * const { data } = await client.raw.POST("/v1/text-to-speech/{voice_id}", {
    *   params: { path: { voice_id } }, body: { text: "Hi" }, parseAs: "stream" });
    */
-  readonly raw: Client<paths>;
+  readonly raw: RawClient;
   /** The API address in use. */
   readonly baseUrl: string;
 
@@ -115,7 +116,7 @@ export class ElevenLabsClient {
           : "ELEVENLABS_BASE_URL";
     const base = options.baseUrl ?? options.environment ?? readEnv("ELEVENLABS_BASE_URL") ?? DEFAULT_BASE_URL;
     this.baseUrl = checkBaseUrl(base, baseField, options.allowInsecureHttp === true);
-    const call = callOptions(options, "options");
+    const limits = checkRequestOptions(options, "options");
     checkHeaders(options.headers, "options.headers");
     const { onRequest, onResponse, onError } = options;
     const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -123,10 +124,10 @@ export class ElevenLabsClient {
     const transport = createTransport({
       apiKey,
       fetch: (input, init) => fetchImpl(input, init),
-      timeoutMs: call.timeoutMs ?? 60_000,
+      timeoutMs: limits.timeoutMs ?? 60_000,
       // Setting only the headers timeout lower caps the idle timeout too: a body may not stall longer than it.
-      idleTimeoutMs: call.idleTimeoutMs ?? Math.min(30_000, call.timeoutMs ?? 30_000),
-      maxRetries: call.maxRetries ?? 2,
+      idleTimeoutMs: limits.idleTimeoutMs ?? Math.min(30_000, limits.timeoutMs ?? 30_000),
+      maxRetries: limits.maxRetries ?? 2,
       maxRedirects: 5,
       // The hooks as given now: a later change to the options object changes nothing.
       hooks: [debugHooks(options.debug), { onRequest, onResponse, onError }],
@@ -140,44 +141,4 @@ export class ElevenLabsClient {
     this.raw = shield(raw, middleware);
     this.textToSpeech = new TextToSpeech(raw, transport, middleware);
   }
-}
-
-/**
- * `client.raw` as users get it: openapi-fetch's client, with each call's headers checked before sending, anything
- * thrown turned into an ElevenLabsError (its `cause` the original), and the middleware registered with use() noted,
- * so that the facade's calls build the web Request that middleware expects.
- */
-function shield(raw: Client<paths>, middleware: Set<Middleware>): Client<paths> {
-  const wrap = (cause: unknown, what: string): ElevenLabsError =>
-    cause instanceof ElevenLabsError
-      ? cause
-      : new ElevenLabsError(`client.raw.${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-          cause,
-        });
-  const out: Record<string, unknown> = {
-    use(...added: Middleware[]) {
-      try {
-        raw.use(...added);
-      } catch (cause) {
-        throw wrap(cause, "use");
-      }
-      for (const m of added) if (m) middleware.add(m);
-    },
-    eject(...removed: Middleware[]) {
-      raw.eject(...removed);
-      for (const m of removed) middleware.delete(m);
-    },
-  };
-  for (const [name, method] of Object.entries(raw)) {
-    out[name] ??= async (...args: unknown[]) => {
-      const init = args.at(-1);
-      if (init && typeof init === "object") checkHeaders((init as { headers?: unknown }).headers, `init.headers`);
-      try {
-        return await (method as (...a: unknown[]) => unknown)(...args);
-      } catch (cause) {
-        throw wrap(cause, name);
-      }
-    };
-  }
-  return out as unknown as Client<paths>;
 }

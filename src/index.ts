@@ -21,7 +21,7 @@ export {
   type TextChunk,
 } from "./long-form.js";
 export type { ResponsePromise, WithRawResponse } from "./core/response-promise.js";
-export type { ErrorEvent, Hooks, RequestEvent, ResponseEvent } from "./core/transport.js";
+export type { Hooks, RequestErrorEvent, RequestEvent, ResponseEvent } from "./core/transport.js";
 export {
   AuthenticationError,
   BadRequestError,

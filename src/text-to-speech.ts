@@ -8,7 +8,7 @@ import { toSnake, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { errorFromResponse, invalid } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
-import { LightRequest, type Call, type Outgoing, type Transport } from "./core/transport.js";
+import { LightRequest, type BodySource, type Outgoing, type SendOptions, type Transport } from "./core/transport.js";
 import { didYouMean, toWire } from "./validate.js";
 
 type ConvertOperation = paths["/v1/text-to-speech/{voice_id}"]["post"];
@@ -93,8 +93,8 @@ export function checkOutputFormat(value: unknown): OutputFormat {
 export const MAX_TIMEOUT_SECONDS = 2_147_483;
 
 /** Validate the timeouts, retries and headers of the client's options or one call's, as the transport takes them. */
-export function callOptions(options: RequestOptions, prefix = "requestOptions"): Call {
-  const call: Call = {};
+export function checkRequestOptions(options: RequestOptions, prefix = "requestOptions"): SendOptions {
+  const call: SendOptions = {};
   const { timeoutInSeconds, idleTimeoutInSeconds, maxRetries } = options;
   for (const [name, value, key] of [
     ["timeoutInSeconds", timeoutInSeconds, "timeoutMs"],
@@ -157,7 +157,7 @@ export class TextToSpeech {
     options: RequestOptions,
   ): Promise<WithRawResponse<AudioStream>> {
     const wire = prepareConvert(voiceId, request);
-    const call = callOptions(options);
+    const call = checkRequestOptions(options);
     if (options.apiKey !== undefined) call.apiKey = checkApiKey(options.apiKey, "requestOptions.apiKey");
     call.audio = true;
     // The transport hands the guarded response body over here, and the AudioStream is built on it: one stream layer.
@@ -188,7 +188,7 @@ export class TextToSpeech {
 }
 
 /** A source that hands over a stream's chunks as they are read. */
-function relay(body: ReadableStream<Uint8Array> | null | undefined): UnderlyingDefaultSource<Uint8Array> {
+function relay(body: ReadableStream<Uint8Array> | null | undefined): BodySource {
   const reader = body?.getReader();
   return {
     async pull(out) {

@@ -12,8 +12,14 @@ export async function* chunks(audio: AudioSource): AsyncGenerator<Uint8Array, vo
   }
 }
 
-/** Iterate a ReadableStream through its reader; leaving early (break, throw) cancels it, as the platform does. */
-export async function* read(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+/**
+ * Iterate a ReadableStream through its reader; leaving early (break, throw) cancels it, as the platform does, unless
+ * `preventCancel`.
+ */
+export async function* read(
+  stream: ReadableStream<Uint8Array>,
+  preventCancel = false,
+): AsyncGenerator<Uint8Array, undefined, unknown> {
   const reader = stream.getReader();
   let finished = false;
   try {
@@ -21,12 +27,12 @@ export async function* read(stream: ReadableStream<Uint8Array>): AsyncGenerator<
       const { done, value } = await reader.read();
       if (done) {
         finished = true;
-        return;
+        return undefined;
       }
       yield value;
     }
   } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
+    if (!finished && !preventCancel) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }

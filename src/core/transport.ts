@@ -28,7 +28,8 @@ export interface ResponseEvent extends RequestEvent {
   requestId?: string;
 }
 
-export interface ErrorEvent extends RequestEvent {
+/** An attempt that failed. (Not `ErrorEvent`: that name is the DOM's.) */
+export interface RequestErrorEvent extends RequestEvent {
   error: ElevenLabsError;
   elapsedMs: number;
   /** Whether another attempt follows. */
@@ -38,10 +39,11 @@ export interface ErrorEvent extends RequestEvent {
 export interface Hooks {
   onRequest?: (event: RequestEvent) => void;
   onResponse?: (event: ResponseEvent) => void;
-  onError?: (event: ErrorEvent) => void;
+  onError?: (event: RequestErrorEvent) => void;
 }
 
-export interface CallOptions {
+/** The transport's limits, in milliseconds and counts (the user-facing options are in seconds). */
+export interface Limits {
   /** Milliseconds until the response headers arrive. */
   timeoutMs: number;
   /** Milliseconds allowed between two body chunks. */
@@ -49,8 +51,17 @@ export interface CallOptions {
   maxRetries: number;
 }
 
-/** One call's options: overrides of the client's, and who takes a successful body (convert: an AudioStream). */
-export interface Call extends Partial<CallOptions> {
+/**
+ * A web stream's underlying source, spelled out so that the shipped types need no DOM library (a Node project without
+ * `lib: ["DOM"]` has no `UnderlyingDefaultSource`).
+ */
+export interface BodySource {
+  pull(controller: ReadableStreamDefaultController<Uint8Array>): void | PromiseLike<void>;
+  cancel?(reason?: unknown): void | PromiseLike<void>;
+}
+
+/** What one send through the transport takes: overrides of the client's limits, and how to treat the answer. */
+export interface SendOptions extends Partial<Limits> {
   /** The key for this call only: it wins over an `xi-api-key` request header and the client's key. */
   apiKey?: string;
   /**
@@ -62,10 +73,10 @@ export interface Call extends Partial<CallOptions> {
    * Takes the guarded body of a successful response; the transport then returns the response itself, whose own body
    * is already being read. Without it, the transport returns a new Response carrying the guarded body.
    */
-  onBody?: (source: UnderlyingDefaultSource<Uint8Array>, response: Response) => void;
+  onBody?: (source: BodySource, response: Response) => void;
 }
 
-export interface TransportConfig extends CallOptions {
+export interface TransportConfig extends Limits {
   apiKey: string;
   fetch: typeof fetch;
   maxRedirects: number;
@@ -78,11 +89,11 @@ export interface TransportConfig extends CallOptions {
  * the facade's LightRequest, which has the same fields with the serialised body as it is.
  */
 export type Outgoing = Pick<Request, "method" | "url" | "headers"> & {
-  body?: BodyInit | null;
+  body?: RequestInit["body"];
   signal?: AbortSignal | null;
 };
 
-export type Transport = (request: Outgoing, call?: Call) => Promise<Response>;
+export type Transport = (request: Outgoing, call?: SendOptions) => Promise<Response>;
 
 /**
  * The facade's request, built by openapi-fetch through its `Request` option. A web Request would turn the JSON body
@@ -92,7 +103,7 @@ export class LightRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
-  readonly body?: BodyInit | null;
+  readonly body?: RequestInit["body"];
   readonly signal?: AbortSignal | null;
 
   constructor(url: string, { method = "GET", headers, body, signal }: RequestInit) {
@@ -113,8 +124,7 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 const NOT_AUDIO = /json|^text\//i;
 const REDACTED = "[redacted]";
 const ignore = (): undefined => undefined;
-const plain = (source: UnderlyingDefaultSource<Uint8Array>): ReadableStream<Uint8Array> =>
-  new ReadableStream(source, { highWaterMark: 0 });
+const plain = (source: BodySource): ReadableStream<Uint8Array> => new ReadableStream(source, { highWaterMark: 0 });
 
 /** The outcome of one attempt: a response to hand over, or an error and whether another attempt follows. */
 type Attempt = { response: Response } | { error: ElevenLabsError; willRetry: boolean; headers?: Headers };
@@ -175,7 +185,7 @@ export function createTransport(config: TransportConfig): Transport {
       const started = Date.now();
       const canRetry = number <= maxRetries;
       const failed = (error: ElevenLabsError, willRetry: boolean, headers?: Headers): Attempt => {
-        const done: ErrorEvent = { ...event, error, elapsedMs: Date.now() - started, willRetry };
+        const done: RequestErrorEvent = { ...event, error, elapsedMs: Date.now() - started, willRetry };
         for (const hook of onError) hook(done);
         return { error, willRetry, headers };
       };
@@ -311,7 +321,7 @@ interface Hop {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: BodyInit | undefined;
+  body: RequestInit["body"];
   signal: AbortSignal;
 }
 
@@ -372,7 +382,7 @@ function guard(
   controller: AbortController,
   caller: AbortSignal | undefined,
   release: () => void,
-): UnderlyingDefaultSource<Uint8Array> {
+): BodySource {
   const reader = body.getReader();
   let since: number | undefined; // when the waiting read began; undefined while none waits
   let timer: ReturnType<typeof setTimeout> | undefined;

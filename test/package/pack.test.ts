@@ -1,8 +1,9 @@
 import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -25,7 +26,16 @@ describe("npm pack", () => {
       join(consumer, "package.json"),
       JSON.stringify({ name: "consumer", private: true, type: "module" }),
     );
-    await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, info!.filename)], consumer);
+    // With TypeScript 7 and @types/node for the consumer type checks below (TypeScript 5.9 is the project's own).
+    const typesNode = JSON.parse(await readFile(join(ROOT, "node_modules/@types/node/package.json"), "utf8")) as {
+      version: string;
+    };
+    const types = `@types/node@${typesNode.version}`;
+    await npm(
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, info!.filename), "typescript@7.0.2", types],
+      consumer,
+    );
+    await cp(join(ROOT, "test/package/consumer"), consumer, { recursive: true });
   }, 120_000);
 
   it("ships only dist, the README and package.json", () => {
@@ -56,6 +66,84 @@ describe("npm pack", () => {
       .filter((l) => l.includes("node_modules"))
       .map((l) => l.slice(l.lastIndexOf("node_modules/") + 13))
       .sort();
-    expect(installed).toEqual(["elevenlabs-fetch", "openapi-fetch", "openapi-typescript-helpers"]);
+    expect(installed).toEqual(
+      expect.arrayContaining(["elevenlabs-fetch", "openapi-fetch", "openapi-typescript-helpers"]),
+    );
+    expect(installed.filter((p) => !/^(typescript|@types\/node|undici-types|@typescript\/)/.test(p))).toEqual([
+      "elevenlabs-fetch",
+      "openapi-fetch",
+      "openapi-typescript-helpers",
+    ]);
   });
+
+  // Migrated code (test/package/consumer/*.ts) compiled against the shipped .d.ts as users compile it: strict, with
+  // exactOptionalPropertyTypes, with and without skipLibCheck, in a browser project (DOM, no Node types), a Node
+  // project without DOM, and one with both; with TypeScript 5.9 and 7.
+  const LIBS = {
+    dom: { lib: ["ES2023", "DOM", "DOM.Iterable"], types: [], files: ["common.ts"] },
+    node: { lib: ["ES2023"], types: ["node"], files: ["common.ts", "node.ts", "node-only.ts", "mock.ts"] },
+    "dom+node": { lib: ["ES2023", "DOM", "DOM.Iterable"], types: ["node"], files: ["common.ts", "node.ts", "mock.ts"] },
+  } as const;
+  // TypeScript 7 by its command line (it is fast); TypeScript 5.9 in this process, with the parsed .d.ts files (DOM's
+  // lib is 1 MB) shared between the programs: three separate tsc processes took about 30 s of CPU.
+  const cases = Object.keys(LIBS).flatMap((lib) => [
+    ...[false, true].map((skipLibCheck) => ({ ts: "7", lib, skipLibCheck, exact: true })),
+    { ts: "5.9", lib, skipLibCheck: false, exact: true },
+  ]);
+  cases.push({ ts: "7", lib: "dom+node", skipLibCheck: false, exact: false });
+
+  const parsed = new Map<string, ts.SourceFile | undefined>();
+  function typecheck59(compilerOptions: object, files: readonly string[]): string {
+    const { options, errors } = ts.convertCompilerOptionsFromJson(compilerOptions, consumer);
+    if (errors.length) return ts.flattenDiagnosticMessageText(errors[0]!.messageText, "\n");
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version, ...rest) => {
+      if (!name.endsWith(".d.ts")) return getSourceFile(name, version, ...rest);
+      const key = `${name}:${typeof version === "object" ? version.impliedNodeFormat : version}`;
+      if (!parsed.has(key)) parsed.set(key, getSourceFile(name, version, ...rest));
+      return parsed.get(key);
+    };
+    const program = ts.createProgram(
+      files.map((f) => join(consumer, f)),
+      options,
+      host,
+    );
+    return ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => consumer,
+      getNewLine: () => "\n",
+    });
+  }
+
+  it.each(cases)(
+    "consumer code type-checks: TypeScript $ts, $lib, skipLibCheck $skipLibCheck, exactOptionalPropertyTypes $exact",
+    async ({ ts: version, lib, skipLibCheck, exact }) => {
+      const { files, ...libs } = LIBS[lib as keyof typeof LIBS];
+      const compilerOptions = {
+        strict: true,
+        exactOptionalPropertyTypes: exact,
+        noUncheckedIndexedAccess: true,
+        noEmit: true,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        skipLibCheck,
+        ...libs,
+      };
+      if (version === "5.9") {
+        expect(typecheck59(compilerOptions, files)).toBe("");
+        return;
+      }
+      const name = `tsconfig.${lib}.${skipLibCheck}.${exact}.json`;
+      await writeFile(join(consumer, name), JSON.stringify({ compilerOptions, files }));
+      const result = await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", name], {
+        cwd: consumer,
+      }).then(
+        () => "",
+        (e: { stdout?: string; message: string }) => e.stdout || e.message,
+      );
+      expect(result).toBe("");
+    },
+  );
 });

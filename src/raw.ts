@@ -1,0 +1,102 @@
+/**
+ * `client.raw`: openapi-fetch's typed client over every path of the spec, as users get it. Calls go through the same
+ * transport as the facade, which throws an ElevenLabsError for a failing status, so a call resolves only with the
+ * success branch: `data` is set (its type says so, unlike openapi-fetch's own, which allows `{ error }` instead).
+ */
+import type { Client, ClientPathsWithMethod, FetchResponse, MaybeOptionalInit, Middleware } from "openapi-fetch";
+import type { paths } from "../generated/schema.js";
+import { checkHeaders } from "./core/check.js";
+import { ElevenLabsError } from "./core/errors.js";
+
+type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+type MediaType = `${string}/${string}`;
+/** openapi-fetch's: the init argument is optional when nothing in it is required. */
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+type InitParam<Init> =
+  RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+/** The success branch of openapi-fetch's result: `{ data, response }`, `data` set. */
+type Success<R> = Extract<R, { data: unknown }>;
+
+type Paths = Record<string, Record<HttpMethod, object>>;
+
+/** One HTTP method of `client.raw`, e.g. `client.raw.POST(path, init)`. */
+export type RawMethod<P extends Paths, Method extends HttpMethod> = <
+  Path extends ClientPathsWithMethod<Client<P>, Method>,
+  Init extends MaybeOptionalInit<P[Path], Method>,
+>(
+  url: Path,
+  ...init: InitParam<Init>
+) => Promise<Success<FetchResponse<P[Path][Method], Init, MediaType>>>;
+
+/** `client.raw.request(method, path, init)`. */
+export type RawRequestMethod<P extends Paths> = <
+  Method extends HttpMethod,
+  Path extends ClientPathsWithMethod<Client<P>, Method>,
+  Init extends MaybeOptionalInit<P[Path], Method>,
+>(
+  method: Method,
+  url: Path,
+  ...init: InitParam<Init>
+) => Promise<Success<FetchResponse<P[Path][Method], Init, MediaType>>>;
+
+/**
+ * `client.raw`: openapi-fetch's Client over `paths`, whose calls resolve with `data` set. `P` is constrained as
+ * openapi-fetch's Client constrains it (`{}`): a generated `paths` interface has no index signature.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RawClient<P extends {} = paths> {
+  GET: RawMethod<P, "get">;
+  PUT: RawMethod<P, "put">;
+  POST: RawMethod<P, "post">;
+  DELETE: RawMethod<P, "delete">;
+  OPTIONS: RawMethod<P, "options">;
+  HEAD: RawMethod<P, "head">;
+  PATCH: RawMethod<P, "patch">;
+  TRACE: RawMethod<P, "trace">;
+  /** `client.raw.request("post", path, init)`. */
+  request: RawRequestMethod<P>;
+  /** Register openapi-fetch middleware: it sees the facade's calls too. */
+  use(...middleware: Middleware[]): void;
+  /** Unregister middleware. */
+  eject(...middleware: Middleware[]): void;
+}
+
+/**
+ * `client.raw` as users get it: openapi-fetch's client, with each call's headers checked before sending, anything
+ * thrown turned into an ElevenLabsError (its `cause` the original), and the middleware registered with use() noted,
+ * so that the facade's calls build the web Request that middleware expects.
+ */
+export function shield(raw: Client<paths>, middleware: Set<Middleware>): RawClient {
+  const wrap = (cause: unknown, what: string): ElevenLabsError =>
+    cause instanceof ElevenLabsError
+      ? cause
+      : new ElevenLabsError(`client.raw.${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+          cause,
+        });
+  const out: Record<string, unknown> = {
+    use(...added: Middleware[]) {
+      try {
+        raw.use(...added);
+      } catch (cause) {
+        throw wrap(cause, "use");
+      }
+      for (const m of added) if (m) middleware.add(m);
+    },
+    eject(...removed: Middleware[]) {
+      raw.eject(...removed);
+      for (const m of removed) middleware.delete(m);
+    },
+  };
+  for (const [name, method] of Object.entries(raw)) {
+    out[name] ??= async (...args: unknown[]) => {
+      const init = args.at(-1);
+      if (init && typeof init === "object") checkHeaders((init as { headers?: unknown }).headers, `init.headers`);
+      try {
+        return await (method as (...a: unknown[]) => unknown)(...args);
+      } catch (cause) {
+        throw wrap(cause, name);
+      }
+    };
+  }
+  return out as unknown as RawClient;
+}

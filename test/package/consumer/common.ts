@@ -1,0 +1,60 @@
+// Code a migrated user writes, compiled as a consumer of the packed package (test/package/pack.test.ts), with and
+// without DOM, with and without skipLibCheck, with TypeScript 5.9 and 7. Web-standard types only: it compiles in a
+// browser project too.
+import {
+  AudioStream,
+  ElevenLabsClient,
+  ElevenLabsError,
+  ValidationError,
+  type OutputFormat,
+  type RequestOptions,
+  type TextToSpeechRequest,
+} from "elevenlabs-fetch";
+
+// The official README's quickstart, with only the import line changed.
+const elevenlabs = new ElevenLabsClient({ apiKey: "sk_test" });
+const audio = await elevenlabs.textToSpeech.convert("JBFqnCBsd6RMkjVDRZzb", {
+  text: "The first move is what sets everything in motion.",
+  modelId: "eleven_multilingual_v2",
+  outputFormat: "mp3_44100_128",
+});
+
+// An AudioStream is a ReadableStream<Uint8Array> and a BodyInit.
+const stream: ReadableStream<Uint8Array> = audio;
+const response = new Response(audio);
+const blob: Promise<Blob> = new Response(stream).blob();
+for await (const chunk of audio) {
+  const bytes: Uint8Array = chunk;
+  void bytes;
+}
+const reader = audio.getReader();
+const first = await reader.read();
+if (!first.done) first.value satisfies Uint8Array;
+const whole: Uint8Array = await audio.bytes();
+const metadata: [string | undefined, number | undefined] = [audio.requestId, audio.characterCost];
+
+// withRawResponse, request options, errors.
+const { data, rawResponse } = await elevenlabs.textToSpeech
+  .convert("JBFqnCBsd6RMkjVDRZzb", { text: "Hi" }, { timeoutInSeconds: 30, maxRetries: 1, apiKey: "sk_user" })
+  .withRawResponse();
+data satisfies AudioStream;
+const status: number = rawResponse.status;
+const options: RequestOptions = { abortSignal: AbortSignal.timeout(1000), headers: { "x-trace": "1" } };
+const request: TextToSpeechRequest = { text: "Hi", voiceSettings: { stability: 0.5 }, seed: 1 };
+const format: OutputFormat = "pcm_16000";
+try {
+  await elevenlabs.textToSpeech.convert("voice", request, options);
+} catch (error) {
+  if (error instanceof ValidationError) console.log(error.field);
+  else if (error instanceof ElevenLabsError) console.log(error.statusCode, error.requestId);
+}
+
+// The low-level client: `data` is set (a failing status throws).
+const raw = await elevenlabs.raw.POST("/v1/text-to-speech/{voice_id}", {
+  params: { path: { voice_id: "JBFqnCBsd6RMkjVDRZzb" }, query: { output_format: format } },
+  body: { text: "Hello" },
+  parseAs: "arrayBuffer",
+});
+const rawBytes: number = raw.data.byteLength;
+
+export { blob, metadata, response, rawBytes, status, whole };

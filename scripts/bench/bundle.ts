@@ -20,11 +20,11 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (9,990 B), so that any growth is a decision. Lower it
+ * The CI gate: a regression budget a little above today's size (10,241 B), so that any growth is a decision. Lower it
  * whenever the bundle shrinks. (It was 8,704 B; bounded error bodies, key redaction, strict failure classification,
- * header checks and the middleware-aware client.raw added about 1.3 kB.)
+ * header checks, the middleware-aware client.raw and the read-once AudioStream added about 1.5 kB.)
  */
-export const BUNDLE_BUDGET_BYTES = 10_016;
+export const BUNDLE_BUDGET_BYTES = 10_272;
 
 export type Platform = "browser" | "node";
 export type BundleClient = "elevenlabs-fetch" | "official-sdk" | "fetch";

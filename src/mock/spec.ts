@@ -34,6 +34,8 @@ export interface Operation {
   jsonBody: boolean;
   /** Defaults of the query parameters, from their schemas (e.g. output_format → mp3_44100_128). */
   queryDefaults: Record<string, unknown>;
+  /** Defaults of the JSON body's top-level fields, from their schemas (e.g. model_id → eleven_multilingual_v2). */
+  bodyDefaults: Record<string, unknown>;
   /** Validate a response: status and content type against the spec's responses. */
   checkResponse(status: number, contentType: string | undefined): string | undefined;
 }
@@ -221,9 +223,19 @@ export async function loadSpec(specPath?: string | URL): Promise<LoadedSpec> {
         if (isObject(schema) && schema.default !== undefined) queryDefaults[String(p.name)] = schema.default;
       }
 
+      const bodyDefaults: Record<string, unknown> = {};
+      const resolvedBody = deref(doc, isObject(media) ? media.schema : undefined);
+      if (isObject(resolvedBody) && isObject(resolvedBody.properties)) {
+        for (const [name, property] of Object.entries(resolvedBody.properties)) {
+          const schema = deref(doc, property);
+          if (isObject(schema) && schema.default !== undefined) bodyDefaults[name] = schema.default;
+        }
+      }
+
       operations.push({
         method: method.toUpperCase(),
         queryDefaults,
+        bodyDefaults,
         path: template,
         ...(typeof op.operationId === "string" ? { operationId: op.operationId } : {}),
         ...(apiKeyHeader ? { apiKeyHeader } : {}),

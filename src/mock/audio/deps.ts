@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createRequire } from "node:module";
-import { AUDIO_PACKAGES, MissingDependencyError } from "../deps.js";
+import { AUDIO_PACKAGES, isNotFound, MissingDependencyError, missingPackages } from "../deps.js";
 
 export { AUDIO_PACKAGES };
 
@@ -13,37 +13,15 @@ const require = createRequire(import.meta.url);
  * a MissingDependencyError, like a missing ajv, so one `instanceof` check covers every optional package of the server.
  */
 export class MissingAudioDependencyError extends MissingDependencyError {
-  constructor(packages: readonly string[], purpose: string) {
+  constructor(packages: readonly string[], purpose?: string) {
     super(packages, purpose);
     this.name = "MissingAudioDependencyError";
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND" || code === "ERR_PACKAGE_PATH_NOT_EXPORTED";
-}
-
 /** Which of the given packages cannot be resolved from here (default: all optional audio packages). */
 export function missingAudioPackages(packages: readonly string[] = Object.keys(AUDIO_PACKAGES)): string[] {
-  return packages.filter((name) => {
-    try {
-      require.resolve(`${name}/package.json`);
-      return false;
-    } catch (error) {
-      if (isNotFound(error)) {
-        // Some packages do not export package.json; fall back to the main entry.
-        try {
-          require.resolve(name);
-          return false;
-        } catch (inner) {
-          if (isNotFound(inner)) return true;
-          throw inner;
-        }
-      }
-      throw error;
-    }
-  });
+  return missingPackages(packages);
 }
 
 /**

@@ -1,0 +1,65 @@
+/**
+ * The models the local server knows, with their per-request character limits: the one table the server's checks
+ * read (and `GET /v1/models` can serve). Limits as ElevenLabs documents them (help.elevenlabs.io, "API Error Code 400
+ * or 401"; the models page for Flash; v3 lowered to 3,000 in elevenlabs-docs#1458).
+ */
+export interface MockModel {
+  /** The `model_id` to send. */
+  modelId: string;
+  name: string;
+  /** Characters (code points) one text-to-speech request may carry. */
+  maxCharacters: number;
+}
+
+export const MODELS: readonly MockModel[] = [
+  { modelId: "eleven_multilingual_v2", name: "Eleven Multilingual v2", maxCharacters: 10_000 },
+  { modelId: "eleven_flash_v2_5", name: "Eleven Flash v2.5", maxCharacters: 40_000 },
+  { modelId: "eleven_turbo_v2_5", name: "Eleven Turbo v2.5", maxCharacters: 40_000 },
+  { modelId: "eleven_flash_v2", name: "Eleven Flash v2", maxCharacters: 30_000 },
+  { modelId: "eleven_turbo_v2", name: "Eleven Turbo v2", maxCharacters: 30_000 },
+  { modelId: "eleven_v3", name: "Eleven v3", maxCharacters: 3_000 },
+  { modelId: "eleven_multilingual_v1", name: "Eleven Multilingual v1", maxCharacters: 10_000 },
+  { modelId: "eleven_monolingual_v1", name: "Eleven English v1", maxCharacters: 10_000 },
+];
+
+/** The model with this id, or undefined. */
+export function findModel(modelId: string): MockModel | undefined {
+  return MODELS.find((m) => m.modelId === modelId);
+}
+
+/** A refusal in the API's shape: `{ detail: { type, code, status, message, param } }` (status is the legacy name). */
+export interface Refusal {
+  status: number;
+  body: { detail: { type: string; code: string; status: string; message: string; param: string } };
+}
+
+const refuse = (code: string, param: string, message: string): Refusal => ({
+  status: 400,
+  body: { detail: { type: "validation_error", code, status: code, message, param } },
+});
+
+/**
+ * What the real API refuses in a valid-by-schema text-to-speech body: empty text, an unknown model, text over the
+ * model's limit. Undefined when the body is acceptable. `modelId` is the one to use (the spec's default when absent).
+ */
+export function checkSpeechRequest(text: string, modelId: string): Refusal | undefined {
+  if (text.trim() === "")
+    return refuse("empty_text", "text", "Text must contain at least one non-whitespace character.");
+  const model = findModel(modelId);
+  if (!model) {
+    return refuse(
+      "model_not_found",
+      "model_id",
+      `A model with model ID ${JSON.stringify(modelId)} does not exist. Known models: ${MODELS.map((m) => m.modelId).join(", ")}.`,
+    );
+  }
+  const length = [...text].length;
+  if (length > model.maxCharacters) {
+    return refuse(
+      "max_character_limit_exceeded",
+      "text",
+      `This request's text has ${length} characters and exceeds the character limit of ${model.maxCharacters} characters for model ${model.modelId}.`,
+    );
+  }
+  return undefined;
+}

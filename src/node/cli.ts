@@ -2,40 +2,50 @@
 /** The `elevenlabs-fetch` command: `speak` text to a file, or run the local `mock` server. */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { ElevenLabsClient } from "../client.js";
 import {
   AuthenticationError,
   ConnectionError,
+  ElevenLabsAbortError,
   ElevenLabsError,
   ElevenLabsTimeoutError,
   UnprocessableEntityError,
   ValidationError,
 } from "../core/errors.js";
+import { LongFormChunkError } from "../long-form.js";
+import { MissingDependencyError, SPEECH_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { play } from "./play.js";
-import { extensionFor, speak } from "./speak.js";
+import { extensionFor, OutputPathError, recordResponses, speak, type SpeakProgress } from "./speak.js";
 
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4 } as const;
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4, sigint: 130, sigterm: 143 } as const;
 
 export const DEFAULT_VOICE = "JBFqnCBsd6RMkjVDRZzb";
 
 const HELP = `elevenlabs-fetch: ElevenLabs text to speech from the command line
 
 Usage:
-  elevenlabs-fetch speak [TEXT | -] [options]    synthesise TEXT (or stdin with -) to a file
-  elevenlabs-fetch mock [options]                run the local ElevenLabs-compatible server
+  npx elevenlabs-fetch speak [TEXT | -] [options]    synthesise TEXT (or stdin with -) to a file
+  npx elevenlabs-fetch mock [options]                run the local ElevenLabs-compatible server
 
 speak options:
-  -o, --out FILE       where to write the audio (default: speech.<ext> for the format; - for stdout)
+  -o, --out FILE       where to write the audio (default: speech.<ext> for the format; - for stdout).
+                       The path is checked before the request is sent; the audio goes to FILE.partial and is
+                       renamed when complete (Ctrl-C removes it).
       --voice ID       voice id (default ${DEFAULT_VOICE})
       --model ID       model id (default eleven_multilingual_v2)
       --format FORMAT  output format, e.g. mp3_44100_128, pcm_16000, opus_48000_64 (default ${DEFAULT_OUTPUT_FORMAT})
-      --seed N         seed for (best-effort) deterministic output
+      --seed N         seed for (best-effort) deterministic output, 0 to 4294967295
       --play           play the audio afterwards (needs mpv or ffplay)
-      --json           print the result as JSON on stdout
+      --json           print the result as JSON on stdout (on stderr with -o -, where stdout carries the audio);
+                       an error is printed as {"error": {"name", "message", "statusCode", "requestId"}}
       --base-url URL   API address (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
+      --allow-insecure-http
+                       allow a plain http:// --base-url on a host other than this machine (the key travels in
+                       clear text)
 
 mock options:
       --port N         port (default 8787; 0 picks a free one)
@@ -46,28 +56,35 @@ mock options:
 
 The API key comes from ELEVENLABS_API_KEY.
 
-Exit codes: 0 done, 2 usage error, 3 the API refused the request, 4 network error or timeout, 1 anything else.
+Exit codes: 0 done, 2 usage error (nothing was sent), 3 the API refused the request, 4 network error or timeout,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 1 anything else.
 
 Examples:
   export ELEVENLABS_API_KEY=sk_...
-  elevenlabs-fetch speak "The first move is what sets everything in motion."
-  echo "Hello from stdin" | elevenlabs-fetch speak - -o hello.mp3 --play
-  elevenlabs-fetch speak "Phone call audio" --format ulaw_8000 -o call.ulaw --json
+  npx elevenlabs-fetch speak "The first move is what sets everything in motion."
+  echo "Hello from stdin" | npx elevenlabs-fetch speak - -o hello.mp3 --play
+  npx elevenlabs-fetch speak "Phone call audio" --format ulaw_8000 -o call.ulaw --json
+  npx elevenlabs-fetch speak "Piped" -o - | mpv -
 
   # offline: the local server in one terminal, the client in another
-  elevenlabs-fetch mock --port 8787
-  ELEVENLABS_API_KEY=any elevenlabs-fetch speak "Hi" --base-url http://127.0.0.1:8787
+  npx elevenlabs-fetch mock --port 8787
+  ELEVENLABS_API_KEY=any npx elevenlabs-fetch speak "Hi" --base-url http://127.0.0.1:8787
   curl -s -X POST http://127.0.0.1:8787/v1/text-to-speech/${DEFAULT_VOICE} \\
     -H "xi-api-key: any" -H "content-type: application/json" -d '{"text":"Hi"}' -o hi.mp3
 `;
 
-export class UsageError extends Error {}
+/** The command line is wrong: nothing was sent. */
+export class UsageError extends ElevenLabsError {
+  override name = "UsageError";
+}
 
 interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
+  /** Where SIGINT and SIGTERM arrive (the process, when run as a command): they stop `speak` cleanly. */
+  signals?: NodeJS.EventEmitter;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -79,33 +96,73 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 const bar = (done: number, total: number) => `[${"#".repeat(Math.round((20 * done) / total)).padEnd(20, ".")}]`;
 const kb = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(2)} MiB`);
 
+/** The library's names for what the CLI calls options. */
+const CLI_NAMES: Record<string, string> = {
+  "request.outputFormat": "--format",
+  "request.text": "TEXT",
+  "request.modelId": "--model",
+  "request.seed": "--seed",
+  voiceId: "--voice",
+  baseUrl: "--base-url",
+};
+
+/** A failed response's status line ("502 Bad Gateway") and what the body says, in one short line. */
+function statusAndReason(error: ElevenLabsError): { status: string; reason: string } {
+  const cut = /^(\d{3}(?: [^:(]*[^:(\s])?)(?:: )?(.*)$/s.exec(error.message);
+  const status = cut?.[1] ?? String(error.statusCode ?? "");
+  let reason = (cut ? cut[2] : error.message) ?? "";
+  if (typeof error.body === "string") {
+    // An HTML error page (a proxy's 502): its title, else its first line of text.
+    const page = error.body.slice(0, 65_536);
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(page)?.[1]?.trim();
+    const firstLine = page
+      .replace(/<[^>]*>/g, "\n")
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "");
+    reason = (title || firstLine || "").slice(0, 200);
+  }
+  reason = reason.replace(/\s*\(request-id [^)]*\)$/, "");
+  return { status, reason: reason === status ? "" : reason };
+}
+
 /** A person-readable explanation of an error, and the exit code that goes with it. */
 export function explain(error: unknown, baseUrl?: string): { message: string; code: number } {
   if (error instanceof UsageError)
-    return { message: `${error.message}\nSee: elevenlabs-fetch --help`, code: EXIT.usage };
+    return { message: `${error.message}\nSee: npx elevenlabs-fetch --help`, code: EXIT.usage };
+  if (error instanceof OutputPathError)
+    return { message: `Cannot write --out ${error.path}: ${error.message}`, code: EXIT.usage };
   if (error instanceof ValidationError) {
     if (error.field === "apiKey" && /no API key/.test(error.message)) {
       return {
         message:
           "No API key. Set it in the environment:\n" +
           "  export ELEVENLABS_API_KEY=sk_...   (create one at https://elevenlabs.io/app/settings/api-keys)\n" +
-          "To try it offline, run the local server with `elevenlabs-fetch mock` and pass\n" +
+          "To try it offline, run the local server with `npx elevenlabs-fetch mock` and pass\n" +
           "  --base-url http://127.0.0.1:8787 with any key (ELEVENLABS_API_KEY=any).",
         code: EXIT.usage,
       };
     }
-    return { message: `Invalid ${error.field}: ${error.message.slice(error.field.length + 2)}`, code: EXIT.usage };
+    const name = CLI_NAMES[error.field] ?? error.field;
+    const problem = error.message
+      .slice(error.field.length + 2)
+      .replace("pass allowInsecureHttp: true", "pass --allow-insecure-http");
+    return { message: `Invalid ${name}: ${problem}`, code: EXIT.usage };
   }
+  if (error instanceof MissingDependencyError) return { message: error.message, code: EXIT.unexpected };
+  if (error instanceof ElevenLabsAbortError) return { message: `Stopped: ${error.message}`, code: EXIT.unexpected };
+  const rid = error instanceof ElevenLabsError && error.requestId ? `\nRequest id: ${error.requestId}` : "";
   if (error instanceof UnprocessableEntityError) {
     const lines = error.detail.map((d) => `  ${d.loc.join(".")}: ${d.msg}`);
     return {
-      message: `The API rejected the request (422):\n${lines.join("\n") || `  ${error.message}`}`,
+      message: `The API rejected the request (422):\n${lines.join("\n") || `  ${error.message}`}${rid}`,
       code: EXIT.api,
     };
   }
   if (error instanceof AuthenticationError) {
+    const { status, reason } = statusAndReason(error);
     return {
-      message: `The API refused the key (${error.statusCode}): ${error.message}\nCheck ELEVENLABS_API_KEY.`,
+      message: `The API refused the key (${status})${reason ? `: ${reason}` : ""}\nCheck ELEVENLABS_API_KEY.${rid}`,
       code: EXIT.api,
     };
   }
@@ -116,8 +173,22 @@ export function explain(error: unknown, baseUrl?: string): { message: string; co
     return { message: `Could not reach ${baseUrl ?? "the API"}: ${error.message}`, code: EXIT.network };
   }
   if (error instanceof ElevenLabsError) {
-    const rid = error.requestId ? ` Request id: ${error.requestId}.` : "";
-    return { message: `The API answered with an error: ${error.message}.${rid}`, code: EXIT.api };
+    const failed = error instanceof LongFormChunkError && error.cause instanceof ElevenLabsError ? error.cause : error;
+    if (failed.statusCode === undefined) {
+      return {
+        message: `Failed: ${error.message}`,
+        code: failed instanceof ConnectionError ? EXIT.network : EXIT.unexpected,
+      };
+    }
+    const { status, reason } = statusAndReason(failed);
+    const where =
+      error instanceof LongFormChunkError
+        ? ` (chunk ${error.chunkIndex + 1}, characters ${error.start}–${error.end})`
+        : "";
+    return {
+      message: `The API answered with an error${where}: ${status}${reason ? `: ${reason}` : ""}${rid}`,
+      code: EXIT.api,
+    };
   }
   return {
     message: `Unexpected error: ${error instanceof Error ? error.stack : String(error)}`,
@@ -125,35 +196,109 @@ export function explain(error: unknown, baseUrl?: string): { message: string; co
   };
 }
 
+/** `--json`'s error object: `{"error": {"name", "message", "statusCode"?, "requestId"?}}`. */
+export function errorJson(error: unknown, message: string): string {
+  const e = error instanceof ElevenLabsError ? error : undefined;
+  const out: Record<string, unknown> = { name: error instanceof Error ? error.name : "Error", message };
+  if (e?.statusCode !== undefined) out.statusCode = e.statusCode;
+  if (e?.requestId) out.requestId = e.requestId;
+  return `${JSON.stringify({ error: out })}\n`;
+}
+
+const SPEAK_OPTIONS = {
+  out: { type: "string", short: "o" },
+  voice: { type: "string" },
+  model: { type: "string" },
+  format: { type: "string" },
+  seed: { type: "string" },
+  play: { type: "boolean" },
+  json: { type: "boolean" },
+  "base-url": { type: "string" },
+  "allow-insecure-http": { type: "boolean" },
+} as const;
+
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with a dash, so a negative number would get a
+ * different (and misleading) error than the same value after `=`.
+ */
+function joinNegativeValues(args: string[], options: Record<string, { type: string; short?: string }>): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(
+        `${arg.startsWith("--") ? arg : `--${Object.entries(options).find(([, o]) => `-${o.short}` === arg)?.[0]}`}=${next}`,
+      );
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** Where `--json` output goes: stdout, unless stdout carries the audio (`-o -`). */
+function jsonStream(io: Io, toStdout: boolean) {
+  return toStdout ? io.stderr : io.stdout;
+}
+
 async function speakCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeValues(args, SPEAK_OPTIONS),
     allowPositionals: true,
-    options: {
-      out: { type: "string", short: "o" },
-      voice: { type: "string" },
-      model: { type: "string" },
-      format: { type: "string" },
-      seed: { type: "string" },
-      play: { type: "boolean" },
-      json: { type: "boolean" },
-      "base-url": { type: "string" },
-    },
+    options: SPEAK_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError("speak takes one TEXT argument (quote it), or - for stdin");
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
-  const text = source === "-" ? await readAll(io.stdin) : source;
   const format = checkOutputFormat(values.format ?? DEFAULT_OUTPUT_FORMAT);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
+    if (!/^\d+$/.test(values.seed)) {
+      throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got ${values.seed}`);
+    }
   }
-  const client = new ElevenLabsClient(values["base-url"] ? { baseUrl: values["base-url"] } : {});
+  const recorder = recordResponses();
+  const client = new ElevenLabsClient({
+    ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
+    ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
+    fetch: recorder.fetch,
+  });
+  const text = source === "-" ? await readAll(io.stdin) : source;
   const out = values.out ?? `speech.${extensionFor(format)}`;
+  const toStdout = out === "-";
   const showProgress = io.stderr.isTTY === true && !values.json;
-  let [lastDrawn, lastKey] = [-Infinity, ""];
+
+  // Ctrl-C / SIGTERM: abort the request; speak() removes the partial file; exit 130 / 143.
+  const stop = new AbortController();
+  let stoppedBy: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    stoppedBy ??= name;
+    stop.abort(new ElevenLabsAbortError(`interrupted by ${name}`));
+  };
+  const [onInt, onTerm] = [onSignal("SIGINT"), onSignal("SIGTERM")];
+  io.signals?.on("SIGINT", onInt);
+  io.signals?.on("SIGTERM", onTerm);
+
+  let [lastDrawn, lastKey, drawn] = [-Infinity, "", false];
+  const draw = (p: SpeakProgress) => {
+    // At most ten updates a second, plus each chunk change and the final state.
+    const key = `${p.chunksDone}`;
+    if (!p.done && p.elapsedMs - lastDrawn < 100 && key === lastKey) return;
+    [lastDrawn, lastKey, drawn] = [p.elapsedMs, key, true];
+    const step =
+      p.chunksTotal > 1
+        ? `${bar(p.chunksDone, p.chunksTotal)} ${Math.floor((100 * p.chunksDone) / p.chunksTotal)}% · chunk ${Math.min(p.chunksDone + 1, p.chunksTotal)}/${p.chunksTotal} · `
+        : "";
+    // \r then "erase line": a shorter line leaves nothing of the longer one behind.
+    io.stderr.write(`\r\x1b[2K${step}${kb(p.bytes)} received · ${(p.elapsedMs / 1000).toFixed(1)} s`);
+  };
   try {
     const result = await speak(client, {
       text,
@@ -162,40 +307,41 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       outputFormat: format,
       ...(seed !== undefined ? { seed } : {}),
       out,
-      ...(showProgress
-        ? {
-            onProgress: (bytes: number, ms: number, chunks?: { done: number; total: number }) => {
-              // At most ten updates a second, and each chunk change.
-              const key = `${chunks?.done ?? 0}`;
-              if (ms - lastDrawn < 100 && key === lastKey) return;
-              [lastDrawn, lastKey] = [ms, key];
-              const step = chunks
-                ? `${bar(chunks.done, chunks.total)} chunk ${Math.min(chunks.done + 1, chunks.total)}/${chunks.total} · `
-                : "";
-              io.stderr.write(`\r${step}${kb(bytes)} received · ${(ms / 1000).toFixed(1)} s`);
-            },
-          }
-        : {}),
+      stdout: io.stdout,
+      abortSignal: stop.signal,
+      responses: recorder.responses,
+      ...(showProgress ? { onProgress: draw } : {}),
     });
-    if (showProgress) io.stderr.write("\n");
-    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (out !== "-") {
+    if (drawn) io.stderr.write("\n");
+    if (values.json) jsonStream(io, toStdout).write(`${JSON.stringify(result)}\n`);
+    else if (!toStdout) {
+      const ids = result.requestIds ?? [];
       io.stdout.write(
         `Wrote ${result.file}: ${result.bytes} bytes, ${result.durationSeconds.toFixed(2)} s of ${result.format}` +
           `${result.requestId ? `, request id ${result.requestId}` : ""}` +
-          `${result.chunks > 1 ? ` (${result.chunks} requests stitched)` : ""}\n`,
+          `${result.chunks > 1 ? ` (${result.chunks} requests stitched${ids.length ? `: ${ids.join(", ")}` : ""})` : ""}\n`,
       );
     }
-    if (values.play && out !== "-") {
+    if (values.play && !toStdout) {
       const { readFile } = await import("node:fs/promises");
       await play(await readFile(result.file));
     }
     return EXIT.ok;
   } catch (error) {
-    if (showProgress) io.stderr.write("\n");
+    if (drawn) io.stderr.write("\n");
+    if (stoppedBy) {
+      const message = `Interrupted (${stoppedBy}): the request was stopped${toStdout ? "" : ` and ${out}.partial removed`}.`;
+      if (values.json) jsonStream(io, toStdout).write(errorJson(error, message));
+      else io.stderr.write(`${message}\n`);
+      return stoppedBy === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
+    }
     const { message, code } = explain(error, client.baseUrl);
-    io.stderr.write(`${message}\n`);
+    if (values.json) jsonStream(io, toStdout).write(errorJson(error, message));
+    else io.stderr.write(`${message}\n`);
     return code;
+  } finally {
+    io.signals?.off("SIGINT", onInt);
+    io.signals?.off("SIGTERM", onTerm);
   }
 }
 
@@ -226,9 +372,14 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
   });
   io.stderr.write(
     `Local ElevenLabs-compatible server on ${server.url}\n` +
-      `  try: curl -s -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: any" ` +
+      (server.engine === "tone"
+        ? values.engine === "tone"
+          ? "  speech: a tone (--engine tone)\n"
+          : `  speech: a tone (for offline speech: npm install -D ${SPEECH_PACKAGE})\n`
+        : "  speech: Flite (offline)\n") +
+      `  try: ELEVENLABS_API_KEY=any npx elevenlabs-fetch speak "Hello" --base-url ${server.url}\n` +
+      `  or:  curl -s -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: any" ` +
       `-H "content-type: application/json" -d '{"text":"Hello"}' -o hello.mp3\n` +
-      `  or:  ELEVENLABS_API_KEY=any ELEVENLABS_BASE_URL=${server.url} elevenlabs-fetch speak "Hello"\n` +
       "Ctrl-C stops it.\n",
   );
   await new Promise<void>((resolve) => {
@@ -254,12 +405,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === "speak") return await speakCommand(rest, io);
     if (command === "mock") return await mockCommand(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}; use speak or mock`);
-  } catch (error) {
-    const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    const { message, code } = explain(
-      known && !(error instanceof UsageError) ? new UsageError((error as Error).message) : error,
-    );
-    io.stderr.write(`${message}\n`);
+  } catch (caught) {
+    const parse = (caught as { code?: unknown }).code;
+    const error =
+      typeof parse === "string" && parse.startsWith("ERR_PARSE_ARGS")
+        ? new UsageError((caught as Error).message)
+        : caught;
+    const { message, code } = explain(error);
+    if (command === "speak" && rest.includes("--json")) {
+      const toStdout = rest.some(
+        (a, i) => a === "--out=-" || a === "-o-" || ((a === "-o" || a === "--out") && rest[i + 1] === "-"),
+      );
+      jsonStream(io, toStdout).write(errorJson(error, message));
+    } else io.stderr.write(`${message}\n`);
     return code;
   }
 }
@@ -278,6 +436,7 @@ if (invokedDirectly()) {
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
+    signals: process,
   }).then((code) => {
     process.exitCode = code;
   });

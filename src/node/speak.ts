@@ -1,12 +1,42 @@
 /** Node-only: synthesise text to a file, with progress, as the CLI and `npm start` do. */
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
+import { ElevenLabsError } from "../core/errors.js";
 import { parseFormat } from "../format.js";
-import { convertLongForm, maxCharactersFor } from "../long-form.js";
+import { convertLongForm, maxCharactersFor, splitText } from "../long-form.js";
 import type { OutputFormat, TextToSpeechRequest } from "../text-to-speech.js";
+import { OggOpusDuration } from "./ogg.js";
+
+/** The output file cannot be written: found before any request is sent, so nothing is billed. */
+export class OutputPathError extends ElevenLabsError {
+  override name = "OutputPathError";
+  /** The path as given. */
+  readonly path: string;
+  constructor(path: string, problem: string, cause?: unknown) {
+    super(problem, cause === undefined ? {} : { cause });
+    this.path = path;
+  }
+}
+
+export interface SpeakProgress {
+  /** Audio bytes written so far. */
+  bytes: number;
+  elapsedMs: number;
+  /** Requests finished, and requests in all (known before the first is sent). */
+  chunksDone: number;
+  chunksTotal: number;
+  /** True once, at the end: the file is complete and `bytes` is its size. */
+  done: boolean;
+}
+
+/** What one successful response said about itself. */
+export interface ResponseMeta {
+  requestId?: string;
+  characterCost?: number;
+  contentType?: string;
+}
 
 export interface SpeakOptions {
   text: string;
@@ -16,17 +46,27 @@ export interface SpeakOptions {
   seed?: number;
   /** File to write; `-` writes to stdout. */
   out: string;
-  /** Called as bytes arrive (and, for long text, as chunks complete). */
-  onProgress?: (bytes: number, elapsedMs: number, chunks?: { done: number; total: number }) => void;
+  /** The stdout for `out: "-"` (default process.stdout). */
+  stdout?: Writable;
+  /** Stops the request(s); the partial file is removed and the promise rejects with the abort error. */
+  abortSignal?: AbortSignal;
+  /** Called as bytes arrive, as chunks of long text complete, and once at the end (`done: true`). */
+  onProgress?: (progress: SpeakProgress) => void;
+  /** The responses seen by the client's fetch (see `recordResponses`): gives long text its request ids and costs. */
+  responses?: () => readonly ResponseMeta[];
 }
 
 export interface SpeakResult {
   file: string;
   bytes: number;
-  /** Seconds, estimated from the format's bitrate or sample rate. */
+  /** Seconds: from the Ogg granule positions for Opus, else estimated from the bitrate or sample rate. */
   durationSeconds: number;
   format: OutputFormat;
+  /** The request id (one request). */
   requestId?: string;
+  /** Every request's id, in the order they were sent. */
+  requestIds?: string[];
+  /** Characters billed, summed over the requests. */
   characterCost?: number;
   contentType?: string;
   /** Requests made: more than 1 when the text was longer than one request allows. */
@@ -47,59 +87,148 @@ export function estimateDuration(format: string, bytes: number): number {
   return bytes / (codec === "pcm" ? 2 : 1) / sampleRate;
 }
 
+/**
+ * A fetch for the client that notes the request id, character cost and content type of every successful response, in
+ * the order the requests were sent (retried and failed attempts left out).
+ */
+export function recordResponses(base: typeof fetch = globalThis.fetch): {
+  fetch: typeof fetch;
+  responses: () => ResponseMeta[];
+} {
+  const slots: (ResponseMeta | undefined)[] = [];
+  return {
+    fetch: async (input, init) => {
+      const slot = slots.push(undefined) - 1;
+      const response = await base(input, init);
+      if (response.ok) {
+        const meta: ResponseMeta = {};
+        const id = response.headers.get("request-id");
+        const cost = Number(response.headers.get("character-cost") ?? Number.NaN);
+        const type = response.headers.get("content-type");
+        if (id) meta.requestId = id;
+        if (Number.isFinite(cost)) meta.characterCost = cost;
+        if (type) meta.contentType = type;
+        slots[slot] = meta;
+      }
+      return response;
+    },
+    responses: () => slots.filter((s): s is ResponseMeta => s !== undefined),
+  };
+}
+
+const PROBLEMS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/** Checks the output path and creates `<file>.partial`, before anything is sent. */
+async function openOutput(out: string): Promise<{ file: string; partial: string; handle: FileHandle }> {
+  const file = resolve(out);
+  const dir = dirname(file);
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) {
+    throw new OutputPathError(out, `${out} is a directory; name a file in it, e.g. ${join(out, "speech.mp3")}`);
+  }
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder) throw new OutputPathError(out, `the directory ${dir} does not exist (create it first)`);
+  if (!folder.isDirectory()) throw new OutputPathError(out, `${dir} is not a directory`);
+  const partial = `${file}.partial`;
+  try {
+    return { file, partial, handle: await open(partial, "w") };
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? "");
+    throw new OutputPathError(out, `cannot write ${partial}: ${PROBLEMS[code] ?? code}`, error);
+  }
+}
+
 /** Synthesise to a file (written to a temporary name, renamed when complete: never a truncated file). */
 export async function speak(client: ElevenLabsClient, options: SpeakOptions): Promise<SpeakResult> {
   const started = Date.now();
   const request: TextToSpeechRequest = { text: options.text, outputFormat: options.outputFormat };
   if (options.modelId) request.modelId = options.modelId;
   if (options.seed !== undefined) request.seed = options.seed;
+  const requestOptions = options.abortSignal ? { abortSignal: options.abortSignal } : {};
   // Text longer than one request allows goes through long-form synthesis, one stream all the same.
   const limit = maxCharactersFor(options.modelId);
-  let chunks = { done: 0, total: 1 };
   const long = [...options.text].length > limit;
-  let audio: ReadableStream<Uint8Array>;
-  let meta: { requestId?: string; characterCost?: number; contentType?: string } = {};
-  if (long) {
-    audio = convertLongForm(client, options.voiceId, request, {
-      onProgress: (p) => (chunks = { done: p.chunksDone, total: p.chunksTotal }),
-    });
-  } else {
-    const single = await client.textToSpeech.convert(options.voiceId, request);
-    audio = single;
-    meta = single;
-  }
+  const progress: SpeakProgress = {
+    bytes: 0,
+    elapsedMs: 0,
+    chunksDone: 0,
+    chunksTotal: long ? splitText(options.text, limit).length : 1,
+    done: false,
+  };
+  const report = () => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+
+  // The output is checked (and the partial file created) before any request: a bad path costs nothing.
   const toStdout = options.out === "-";
-  const file = toStdout ? "-" : resolve(options.out);
-  const partial = `${file}.partial`;
-  const sink = toStdout ? process.stdout : createWriteStream(partial);
-  let bytes = 0;
+  const output = toStdout ? undefined : await openOutput(options.out);
+  const ogg = parseFormat(options.outputFormat).codec === "opus" ? new OggOpusDuration() : undefined;
+  let meta: ResponseMeta = {};
   try {
+    let audio: ReadableStream<Uint8Array>;
+    if (long) {
+      audio = convertLongForm(client, options.voiceId, request, {
+        requestOptions,
+        onProgress: (p) => {
+          progress.chunksDone = p.chunksDone;
+          report();
+        },
+      });
+    } else {
+      const single = await client.textToSpeech.convert(options.voiceId, request, requestOptions);
+      audio = single;
+      meta = single;
+    }
+    const sink = output ? output.handle.createWriteStream() : (options.stdout ?? process.stdout);
     await audio
       .pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, controller) {
-            bytes += chunk.byteLength;
-            options.onProgress?.(bytes, Date.now() - started, long ? chunks : undefined);
+            progress.bytes += chunk.byteLength;
+            ogg?.push(chunk);
+            report();
             controller.enqueue(chunk);
           },
         }),
       )
-      .pipeTo(Writable.toWeb(sink), { preventClose: toStdout });
-    if (!toStdout) await rename(partial, file);
+      .pipeTo(Writable.toWeb(sink), {
+        preventClose: toStdout,
+        ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+      });
+    if (output) await rename(output.partial, output.file);
   } catch (error) {
-    if (!toStdout) await rm(partial, { force: true });
-    throw error;
+    if (output) {
+      await output.handle.close().catch(() => undefined);
+      await rm(output.partial, { force: true });
+    }
+    throw options.abortSignal?.aborted && options.abortSignal.reason instanceof Error
+      ? options.abortSignal.reason
+      : error;
   }
+  progress.chunksDone = progress.chunksTotal;
+  progress.done = true;
+  report();
+
   const result: SpeakResult = {
-    file,
-    bytes,
-    durationSeconds: estimateDuration(options.outputFormat, bytes),
+    file: output?.file ?? "-",
+    bytes: progress.bytes,
+    durationSeconds: ogg?.seconds() ?? estimateDuration(options.outputFormat, progress.bytes),
     format: options.outputFormat,
-    chunks: long ? chunks.total : 1,
+    chunks: progress.chunksTotal,
     elapsedMs: Date.now() - started,
   };
-  if (meta.requestId) result.requestId = meta.requestId;
-  if (meta.characterCost !== undefined) result.characterCost = meta.characterCost;
-  if (meta.contentType) result.contentType = meta.contentType;
+  const seen = long ? (options.responses?.() ?? []) : [meta];
+  const ids = seen.map((m) => m.requestId).filter((id): id is string => !!id);
+  if (!long && ids[0]) result.requestId = ids[0];
+  if (ids.length > 0) result.requestIds = ids;
+  if (seen.length > 0 && seen.every((m) => m.characterCost !== undefined)) {
+    result.characterCost = seen.reduce((n, m) => n + (m.characterCost ?? 0), 0);
+  }
+  const type = seen.find((m) => m.contentType)?.contentType;
+  if (type) result.contentType = type;
   return result;
 }

@@ -2,9 +2,9 @@ import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT, main } from "../../src/node/cli.ts";
+import { EXIT } from "../../src/node/cli.ts";
+import { runCli } from "./run.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
 
@@ -17,28 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-async function cli(
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
-) {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
-  const stdin = new PassThrough();
-  stdin.end(options.stdin ?? "");
-  let out = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => (out += d.toString()));
-  stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const saved = { ...process.env };
-  Object.assign(process.env, { ELEVENLABS_API_KEY: "cli-key", ELEVENLABS_BASE_URL: mock.url }, options.env);
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) Reflect.deleteProperty(process.env, k);
-  try {
-    const code = await main(args, { stdout, stderr, stdin, env: process.env });
-    return { code, out, err };
-  } finally {
-    process.env = saved;
-  }
-}
+const cli = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(mock.url, args, options);
 
 describe("elevenlabs-fetch CLI", () => {
   it("speak writes the audio and reports it", async () => {
@@ -86,8 +65,8 @@ describe("elevenlabs-fetch CLI", () => {
     const from = mock.requests.length;
     const r = await cli(["speak", "-", "-o", file, "--format", "pcm_8000"], { stdin: text, tty: true });
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/\(3 requests stitched\)\n$/);
-    expect(r.err).toMatch(/\[#{7}\.{13}\] chunk 2\/3/);
+    expect(r.out).toMatch(/\(3 requests stitched: [0-9a-f]{20}, [0-9a-f]{20}, [0-9a-f]{20}\)\n$/);
+    expect(r.err).toMatch(/\[#{7}\.{13}\] 33% · chunk 2\/3/);
     const sent = mock.requests.slice(from);
     expect(sent).toHaveLength(3);
     const bytes = (await stat(file)).size;
@@ -115,7 +94,8 @@ describe("elevenlabs-fetch CLI", () => {
   it("shows progress on stderr when it is a terminal", async () => {
     const r = await cli(["speak", "Progress please.", "-o", join(dir, "p.mp3")], { tty: true });
     expect(r.code).toBe(EXIT.ok);
-    expect(r.err).toMatch(/\r\d+\.\d KiB received · \d+\.\d s/);
+    // Each redraw: carriage return, then "erase line" (ESC [2K).
+    expect(r.err.replaceAll("\x1b[2K", "<EL>")).toMatch(/\r<EL>\d+\.\d KiB received · \d+\.\d s/);
   });
 
   it("a missing key says how to set it, and that mock exists (usage exit code)", async () => {
@@ -140,7 +120,7 @@ describe("elevenlabs-fetch CLI", () => {
   it("an invalid option is a usage error naming it", async () => {
     const bad = await cli(["speak", "Hi", "--format", "wav"]);
     expect(bad.code).toBe(EXIT.usage);
-    expect(bad.err).toMatch(/^Invalid request\.outputFormat: must be one of mp3_22050_32/);
+    expect(bad.err).toMatch(/^Invalid --format: must be one of mp3_22050_32/);
     const unknown = await cli(["speak", "Hi", "--volume", "11"]);
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.err).toContain("--volume");
@@ -157,8 +137,10 @@ describe("elevenlabs-fetch CLI", () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toContain("Examples:");
-    expect(r.out).toContain("elevenlabs-fetch speak -");
-    expect(r.out).toContain("elevenlabs-fetch mock --port 8787");
+    expect(r.out).toContain("npx elevenlabs-fetch speak -");
+    expect(r.out).toContain("npx elevenlabs-fetch mock --port 8787");
+    // Every example runs without a global install.
+    expect(r.out).not.toMatch(/^\s*(?:echo .*\| )?elevenlabs-fetch /m);
   });
 });
 
@@ -172,12 +154,14 @@ describe("the built CLI binary", () => {
         stdio: ["ignore", "ignore", "pipe"],
       },
     );
+    let banner = "";
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let err = "";
         child.stderr.on("data", (d: Buffer) => {
           err += d.toString();
-          const m = /server on (http:\/\/\S+)/.exec(err);
+          const m = /server on (http:\/\/\S+)[^]*Ctrl-C/.exec(err);
+          banner = err;
           if (m) resolve(m[1]!);
         });
         child.on("exit", () => reject(new Error(err)));
@@ -205,6 +189,9 @@ describe("the built CLI binary", () => {
       );
       const walk = walkMp3Frames(await readFile(file));
       expect(walk.frames.length).toBeGreaterThan(10);
+      // The hint works without a global install.
+      expect(banner).toContain(`ELEVENLABS_API_KEY=any npx elevenlabs-fetch speak "Hello" --base-url ${url}`);
+      expect(banner).not.toMatch(/[^x] elevenlabs-fetch speak/);
     } finally {
       child.kill("SIGTERM");
     }

@@ -1,0 +1,36 @@
+/** Runs the CLI's main() in this process against a local server, with fake stdio: what both CLI test files use. */
+import { PassThrough } from "node:stream";
+import { main } from "../../src/node/cli.ts";
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+  /** stdout as bytes (audio with -o -). */
+  bytes: Buffer;
+}
+
+export async function runCli(
+  baseUrl: string,
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+): Promise<CliRun> {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? "");
+  const outParts: Buffer[] = [];
+  let err = "";
+  stdout.on("data", (d: Buffer) => outParts.push(d));
+  stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const saved = { ...process.env };
+  Object.assign(process.env, { ELEVENLABS_API_KEY: "cli-key", ELEVENLABS_BASE_URL: baseUrl }, options.env);
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) Reflect.deleteProperty(process.env, k);
+  try {
+    const code = await main(args, { stdout, stderr, stdin, env: process.env });
+    const bytes = Buffer.concat(outParts);
+    return { code, out: bytes.toString(), err, bytes };
+  } finally {
+    process.env = saved;
+  }
+}

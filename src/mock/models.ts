@@ -50,7 +50,9 @@ export function checkSpeechRequest(text: string, modelId: string): Refusal | und
     return refuse(
       "model_not_found",
       "model_id",
-      `A model with model ID ${JSON.stringify(modelId)} does not exist. Known models: ${MODELS.map((m) => m.modelId).join(", ")}.`,
+      `A model with model ID ${JSON.stringify(modelId)} does not exist. Known models include ${MODELS.slice(0, 3)
+        .map((m) => m.modelId)
+        .join(", ")}.`,
     );
   }
   const length = [...text].length;

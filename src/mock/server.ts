@@ -260,7 +260,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         typeof input.text === "string" ? input.text : "",
         typeof model === "string" ? model : "",
       );
-      if (refusal) return reply(refusal.status, refusal.body);
+      if (refusal) {
+        // Like the API's errors: the request id in the header and in the detail.
+        const requestId = randomUUID().replaceAll("-", "").slice(0, 20);
+        record.requestId = requestId;
+        const body = { detail: { ...refusal.body.detail, request_id: requestId } };
+        return reply(refusal.status, body, { "request-id": requestId });
+      }
     }
 
     if (fault?.name === "json-200") {

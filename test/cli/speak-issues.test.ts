@@ -145,6 +145,7 @@ describe("--json (item 11)", () => {
     expect(error).toMatchObject({
       name: "BadRequestError",
       statusCode: 400,
+      requestId: mock.requests.at(-1)!.requestId,
       message: expect.stringContaining("model_not_found"),
     });
     const usage = await cli(["speak", "Hi", "--format", "wav", "--json"]);

@@ -19,6 +19,7 @@ const post = async (body: unknown) => {
   const type = res.headers.get("content-type") ?? "";
   return {
     status: res.status,
+    requestId: res.headers.get("request-id") ?? undefined,
     body: type.includes("json") ? ((await res.json()) as unknown) : await res.arrayBuffer(),
   };
 };
@@ -34,8 +35,10 @@ describe("local server: the API's refusals", () => {
         status: "empty_text",
         param: "text",
         message: expect.any(String),
+        request_id: r.requestId,
       },
     });
+    expect(r.requestId).toMatch(/^[0-9a-f]{20}$/);
   });
 
   it("12,000 characters on eleven_multilingual_v2 (limit 10,000) is a 400 max_character_limit_exceeded", async () => {

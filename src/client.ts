@@ -18,31 +18,31 @@ export const ElevenLabsEnvironment = {
 
 export interface ElevenLabsClientOptions extends Hooks {
   /** Your API key. Default: the `ELEVENLABS_API_KEY` environment variable. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** The API's address. Default: `ELEVENLABS_BASE_URL`, then `https://api.elevenlabs.io`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Alias of `baseUrl`, as the official SDK names it (e.g. `ElevenLabsEnvironment.ProductionEu`). */
-  environment?: string;
+  environment?: string | undefined;
   /** Headers sent with every request. An `xi-api-key` here is sent instead of `apiKey`. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The fetch to use (a test double, a proxy-aware fetch …). Default: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Seconds until the response headers arrive. Default 60; at most 2147483 (the longest timer runtimes keep). */
-  timeoutInSeconds?: number;
+  timeoutInSeconds?: number | undefined;
   /**
    * Seconds allowed between two chunks of a response body; a stalled stream fails after this. Default 30, or
    * `timeoutInSeconds` when that is set lower.
    */
-  idleTimeoutInSeconds?: number;
+  idleTimeoutInSeconds?: number | undefined;
   /** Retries of 408, 409, 429, 5xx and connection failures, with exponential backoff. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Allow plain `http://` to a host that is not loopback (the key would travel in clear text). Default false. */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | undefined;
   /**
    * Debug logging of every attempt (method, URL, status, timing, attempt, request id; never the key): `true` logs
    * with console.debug, a function receives the lines. Default: on when `ELEVENLABS_LOG=debug`.
    */
-  debug?: boolean | ((line: string) => void);
+  debug?: (boolean | ((line: string) => void)) | undefined;
 }
 
 // A literal, not ElevenLabsEnvironment.Production, so that a bundle which does not use ElevenLabsEnvironment drops it.
@@ -107,6 +107,9 @@ export class ElevenLabsClient {
   readonly baseUrl: string;
 
   constructor(options: ElevenLabsClientOptions = {}) {
+    // `null` too (a careless call from JavaScript): a ValidationError, never a TypeError.
+    options ??= {};
+    if (typeof options !== "object") invalid("options", `must be an object, got ${typeof options}`);
     const apiKey = checkApiKey(options.apiKey ?? readEnv("ELEVENLABS_API_KEY"), "apiKey");
     const baseField =
       options.baseUrl !== undefined
@@ -117,8 +120,12 @@ export class ElevenLabsClient {
     const base = options.baseUrl ?? options.environment ?? readEnv("ELEVENLABS_BASE_URL") ?? DEFAULT_BASE_URL;
     this.baseUrl = checkBaseUrl(base, baseField, options.allowInsecureHttp === true);
     const limits = checkRequestOptions(options, "options");
-    checkHeaders(options.headers, "options.headers");
+    const headers = checkHeaders(options.headers, "options.headers");
     const { onRequest, onResponse, onError } = options;
+    for (const [name, hook] of Object.entries({ onRequest, onResponse, onError })) {
+      if (hook !== undefined && typeof hook !== "function")
+        invalid(`options.${name}`, `must be a function, got ${typeof hook}`);
+    }
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") invalid("fetch", "no fetch: pass { fetch } on this runtime");
     const transport = createTransport({
@@ -135,10 +142,10 @@ export class ElevenLabsClient {
     const raw = createClient<paths>({
       baseUrl: this.baseUrl,
       fetch: (request: Request) => transport(request),
-      ...(options.headers ? { headers: options.headers } : {}),
+      ...(headers ? { headers } : {}),
     });
     const middleware = new Set<Middleware>();
-    this.raw = shield(raw, middleware);
+    this.raw = shield(raw, middleware, this.baseUrl);
     this.textToSpeech = new TextToSpeech(raw, transport, middleware);
   }
 }

@@ -10,7 +10,14 @@ import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/e
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { parseFormat } from "./format.js";
-import { checkOutputFormat, type RequestOptions, type TextToSpeechRequest } from "./text-to-speech.js";
+import { checkHeaders } from "./core/check.js";
+import {
+  checkOutputFormat,
+  checkRequestOptions,
+  prepareConvert,
+  type RequestOptions,
+  type TextToSpeechRequest,
+} from "./text-to-speech.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
 export const MODEL_MAX_CHARACTERS: Readonly<Record<string, number>> = {
@@ -209,6 +216,14 @@ export function convertLongForm(
   request: TextToSpeechRequest,
   options: LongFormOptions = {},
 ): ReadableStream<Uint8Array> {
+  // Everything a chunk's request would refuse is refused here, before anything is sent: a ValidationError, never a
+  // chunk failure.
+  if (typeof request !== "object" || request === null) {
+    throw new ValidationError("request", 'must be an object such as { text: "…" }');
+  }
+  options ??= {};
+  checkRequestOptions(options.requestOptions);
+  checkHeaders(options.requestOptions?.headers, "requestOptions.headers");
   const format = checkOutputFormat(request.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
   const { codec } = parseFormat(format);
   if (codec === "opus") {
@@ -221,6 +236,7 @@ export function convertLongForm(
   const limit = options.maxCharacters ?? maxCharactersFor(request.modelId);
   const chunks = splitText(request.text, limit);
   if (chunks.length === 0) throw new ValidationError("request.text", "must not be empty");
+  prepareConvert(voiceId, { ...request, text: (chunks[0] as TextChunk).text });
   const byIds = options.continuity === "request-ids";
   const concurrency = byIds ? 1 : (options.concurrency ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -244,7 +260,7 @@ export function convertLongForm(
   const abortSignal = callerSignal ? AbortSignal.any([callerSignal, stop.signal]) : stop.signal;
   const requestOptions: RequestOptions = { ...options.requestOptions, abortSignal };
   // The first chunk failure ends the output; the aborts it causes in the other chunks are not reported.
-  let failure: LongFormChunkError | undefined;
+  let failure: ElevenLabsError | undefined;
 
   const start = (i: number, chunk: TextChunk): Pump =>
     new Pump(async (pump, arrived) => {
@@ -291,9 +307,10 @@ export function convertLongForm(
         if (head) emit(head);
         if (!hasId3v1(tail)) pump.push(tail);
       } catch (error) {
-        // An abort (the caller's, or ours after another chunk failed) is not this chunk's failure.
+        // An abort (the caller's, or ours after another chunk failed) is not this chunk's failure; bad input is
+        // the caller's, not the chunk's.
         if (error instanceof ElevenLabsAbortError) throw error;
-        failure ??= new LongFormChunkError(i, chunks.length, chunk, error);
+        failure ??= error instanceof ValidationError ? error : new LongFormChunkError(i, chunks.length, chunk, error);
         stop.abort(failure);
         throw failure;
       }

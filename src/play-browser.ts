@@ -1,5 +1,6 @@
 /** Browser play(): an <audio> element on a Blob URL. */
 import { concat, type AudioSource } from "./core/chunks.js";
+import { ElevenLabsError } from "./core/errors.js";
 
 export type { AudioSource };
 /**
@@ -17,7 +18,7 @@ export async function play(
   try {
     await new Promise<void>((resolve, reject) => {
       element.onended = () => resolve();
-      element.onerror = () => reject(new Error(`the browser could not play the audio (${type})`));
+      element.onerror = () => reject(new ElevenLabsError(`the browser could not play the audio (${type})`));
       element.play().catch(reject);
     });
   } finally {

@@ -6,7 +6,7 @@
 import type { Client, ClientPathsWithMethod, FetchResponse, MaybeOptionalInit, Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { checkHeaders } from "./core/check.js";
-import { ElevenLabsError } from "./core/errors.js";
+import { ElevenLabsError, invalid } from "./core/errors.js";
 
 type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 type MediaType = `${string}/${string}`;
@@ -66,13 +66,29 @@ export interface RawClient<P extends {} = paths> {
  * thrown turned into an ElevenLabsError (its `cause` the original), and the middleware registered with use() noted,
  * so that the facade's calls build the web Request that middleware expects.
  */
-export function shield(raw: Client<paths>, middleware: Set<Middleware>): RawClient {
+export function shield(raw: Client<paths>, middleware: Set<Middleware>, baseUrl: string): RawClient {
   const wrap = (cause: unknown, what: string): ElevenLabsError =>
     cause instanceof ElevenLabsError
       ? cause
       : new ElevenLabsError(`client.raw.${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
           cause,
         });
+  const origin = new URL(baseUrl).origin;
+  /** The init as openapi-fetch gets it: headers checked and made a record, the base URL kept to the client's origin. */
+  const check = (init: RawInit): RawInit => {
+    const out = { ...init, headers: checkHeaders(init.headers, "init.headers") };
+    if (init.params?.header)
+      out.params = { ...init.params, header: checkHeaders(init.params.header, "init.params.header") };
+    if (init.baseUrl !== undefined && !URL.canParse(init.baseUrl)) invalid("init.baseUrl", "is not a URL");
+    if (init.baseUrl !== undefined && new URL(init.baseUrl).origin !== origin) {
+      invalid("init.baseUrl", `must be on the client's origin (${origin}): the API key goes nowhere else`);
+    }
+    // Binary answers (audio) are compressed already, and a lenient decompressor could hand over a cut body whole.
+    if (init.parseAs && init.parseAs !== "json" && init.parseAs !== "text") {
+      out.headers = { "accept-encoding": "identity", ...out.headers };
+    }
+    return out;
+  };
   const out: Record<string, unknown> = {
     use(...added: Middleware[]) {
       try {
@@ -90,7 +106,7 @@ export function shield(raw: Client<paths>, middleware: Set<Middleware>): RawClie
   for (const [name, method] of Object.entries(raw)) {
     out[name] ??= async (...args: unknown[]) => {
       const init = args.at(-1);
-      if (init && typeof init === "object") checkHeaders((init as { headers?: unknown }).headers, `init.headers`);
+      if (init && typeof init === "object") args[args.length - 1] = check(init);
       try {
         return await (method as (...a: unknown[]) => unknown)(...args);
       } catch (cause) {
@@ -99,4 +115,12 @@ export function shield(raw: Client<paths>, middleware: Set<Middleware>): RawClie
     };
   }
   return out as unknown as RawClient;
+}
+
+/** What shield() reads of a call's init. */
+interface RawInit {
+  headers?: unknown;
+  params?: { header?: unknown };
+  baseUrl?: string;
+  parseAs?: string;
 }

@@ -6,9 +6,16 @@ import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
-import { errorFromResponse, invalid } from "./core/errors.js";
+import { ElevenLabsError, errorFromResponse, invalid } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
-import { LightRequest, type BodySource, type Outgoing, type SendOptions, type Transport } from "./core/transport.js";
+import {
+  LightRequest,
+  NOT_AUDIO,
+  type BodySource,
+  type Outgoing,
+  type SendOptions,
+  type Transport,
+} from "./core/transport.js";
 import { didYouMean, toWire } from "./validate.js";
 
 type ConvertOperation = paths["/v1/text-to-speech/{voice_id}"]["post"];
@@ -23,20 +30,20 @@ export type OutputFormat = NonNullable<ConvertQuery["output_format"]>;
 /** Voice settings overriding the stored ones for one request. */
 export type VoiceSettings = NonNullable<TextToSpeechRequest["voiceSettings"]>;
 
-/** Options for one call; each overrides the client's. */
+/** Options for one call; each overrides the client's. (`undefined` means "not set", also with exactOptionalPropertyTypes.) */
 export interface RequestOptions {
   /** Abort the request, including while the audio streams. */
-  abortSignal?: AbortSignal;
+  abortSignal?: AbortSignal | undefined;
   /** Seconds until the response headers arrive (at most 2147483). */
-  timeoutInSeconds?: number;
+  timeoutInSeconds?: number | undefined;
   /** Seconds allowed between two chunks of the body. Default: the client's, capped by this call's timeoutInSeconds. */
-  idleTimeoutInSeconds?: number;
+  idleTimeoutInSeconds?: number | undefined;
   /** Retries of 408/409/429/5xx and connection failures. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Extra request headers. An `xi-api-key` here is sent instead of the client's key. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The API key for this call only (a multi-tenant server's per-user key), instead of the client's. */
-  apiKey?: string;
+  apiKey?: string | undefined;
 }
 
 /** The wire form of a convert call: validated, snake_cased, with the defaults filled in. */
@@ -47,7 +54,7 @@ interface ConvertWire {
 }
 
 /** Validate a convert call and turn it into its wire form (against generated/runtime.ts), before anything is sent. */
-function prepareConvert(voiceId: unknown, request: unknown): ConvertWire {
+export function prepareConvert(voiceId: unknown, request: unknown): ConvertWire {
   const op = CONVERT;
   if (typeof voiceId !== "string" || voiceId.trim() === "") {
     invalid("voiceId", `must be a non-empty string, got ${voiceId === "" ? '""' : typeof voiceId}`);
@@ -92,19 +99,26 @@ export function checkOutputFormat(value: unknown): OutputFormat {
 /** The longest timeout, in seconds: runtimes keep a timer for at most 2³¹−1 ms, and fire a longer one at once. */
 export const MAX_TIMEOUT_SECONDS = 2_147_483;
 
-/** Validate the timeouts, retries and headers of the client's options or one call's, as the transport takes them. */
-export function checkRequestOptions(options: RequestOptions, prefix = "requestOptions"): SendOptions {
+const shown = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
+/**
+ * Validate the client's options or one call's (an object; the timeouts, retries, abort signal and key) and give what
+ * the transport takes. Headers are checked apart, by checkHeaders.
+ */
+export function checkRequestOptions(options: unknown, prefix = "requestOptions"): SendOptions {
+  if (options == null) return {};
+  if (typeof options !== "object") invalid(prefix, `must be an object, got ${typeof options}`);
   const call: SendOptions = {};
-  const { timeoutInSeconds, idleTimeoutInSeconds, maxRetries } = options;
+  const { timeoutInSeconds, idleTimeoutInSeconds, maxRetries, abortSignal } = options as RequestOptions;
   for (const [name, value, key] of [
     ["timeoutInSeconds", timeoutInSeconds, "timeoutMs"],
     ["idleTimeoutInSeconds", idleTimeoutInSeconds, "idleTimeoutMs"],
   ] as const) {
     if (value === undefined) continue;
-    if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-      invalid(`${prefix}.${name}`, `must be a positive number of seconds, got ${String(value)}`);
+    if (typeof value !== "number" || !(value > 0)) {
+      invalid(`${prefix}.${name}`, `must be a positive number of seconds, got ${shown(value)}`);
     }
-    if (value > MAX_TIMEOUT_SECONDS) {
+    if (!(value <= MAX_TIMEOUT_SECONDS)) {
       invalid(
         `${prefix}.${name}`,
         `must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24.8 days, the longest timer runtimes keep), got ${value}`,
@@ -114,11 +128,13 @@ export function checkRequestOptions(options: RequestOptions, prefix = "requestOp
   }
   if (maxRetries !== undefined) {
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      invalid(`${prefix}.maxRetries`, `must be a whole number ≥ 0, got ${String(maxRetries)}`);
+      invalid(`${prefix}.maxRetries`, `must be a whole number ≥ 0, got ${shown(maxRetries)}`);
     }
     call.maxRetries = maxRetries;
   }
-  checkHeaders(options.headers, `${prefix}.headers`);
+  if (abortSignal !== undefined && !(abortSignal instanceof AbortSignal)) {
+    invalid(`${prefix}.abortSignal`, "must be an AbortSignal (e.g. new AbortController().signal)");
+  }
   return call;
 }
 
@@ -146,7 +162,7 @@ export class TextToSpeech {
   convert(
     voiceId: string,
     request: TextToSpeechRequest,
-    requestOptions: RequestOptions = {},
+    requestOptions?: RequestOptions,
   ): ResponsePromise<AudioStream> {
     return responsePromise(this.#convert(voiceId, request, requestOptions));
   }
@@ -154,36 +170,42 @@ export class TextToSpeech {
   async #convert(
     voiceId: string,
     request: TextToSpeechRequest,
-    options: RequestOptions,
+    options: RequestOptions | undefined,
   ): Promise<WithRawResponse<AudioStream>> {
     const wire = prepareConvert(voiceId, request);
     const call = checkRequestOptions(options);
-    if (options.apiKey !== undefined) call.apiKey = checkApiKey(options.apiKey, "requestOptions.apiKey");
+    const { apiKey, abortSignal } = options ?? {};
+    const headers = checkHeaders(options?.headers, "requestOptions.headers");
+    if (apiKey !== undefined) call.apiKey = checkApiKey(apiKey, "requestOptions.apiKey");
     call.audio = true;
-    // The transport hands the guarded response body over here, and the AudioStream is built on it: one stream layer.
+    // Without middleware, the transport hands the guarded response body over here, and the AudioStream is built on
+    // it: one stream layer. Middleware sees web Requests and Responses whose bodies it may read (clone()), so then
+    // the audio is taken from the response openapi-fetch hands back.
+    const light = this.#middleware.size === 0;
     let audio: AudioStream | undefined;
-    let delivered: Response | undefined;
-    call.onBody = (source, response) => {
-      delivered = response;
-      audio = new AudioStream(source, metadataFrom(response.headers));
-    };
+    if (light) call.onBody = (source, response) => (audio = new AudioStream(source, metadataFrom(response.headers)));
     const { response, data, error } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {
       params: { path: { voice_id: wire.voiceId }, query: wire.query as ConvertQuery },
       body: wire.body as ConvertBody,
       parseAs: "stream",
-      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read
-      // back. Middleware registered on client.raw expects a web Request, so it gets one.
-      ...(this.#middleware.size ? {} : { Request: LightRequest as unknown as typeof Request }),
+      ...(abortSignal ? { signal: abortSignal } : {}),
+      ...(headers ? { headers } : {}),
+      // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read back.
+      ...(light ? { Request: LightRequest as unknown as typeof Request } : {}),
       fetch: (req: Outgoing) => this.#transport(req, call),
     });
-    if (audio && response === delivered) return { data: audio, rawResponse: response };
-    // A middleware answered or replaced the response: its status and body are taken as they are.
-    void audio?.cancel().catch(() => undefined);
-    const { status, statusText, headers } = response;
-    if (!response.ok) throw errorFromResponse(status, statusText, headers, error);
-    return { data: new AudioStream(relay(data), metadataFrom(headers)), rawResponse: response };
+    if (audio) return { data: audio, rawResponse: response };
+    const { status, statusText, headers: answer } = response;
+    if (!response.ok) throw errorFromResponse(status, statusText, answer, error);
+    const type = answer.get("content-type") ?? "";
+    if (NOT_AUDIO.test(type)) {
+      void data?.cancel().catch(() => undefined);
+      throw new ElevenLabsError(`the answer to convert() was ${status} ${type.split(";")[0]}, not audio`, {
+        statusCode: status,
+        headers: answer,
+      });
+    }
+    return { data: new AudioStream(relay(data), metadataFrom(answer)), rawResponse: response };
   }
 }
 

@@ -24,18 +24,21 @@ export function retryDelayMs(retry: number, headers?: Headers, now = Date.now(),
 
 const DIGITS = /^\d+$/;
 
+/** RFC 9110's HTTP-date in its three forms: IMF-fixdate, RFC 850 and asctime (which has no zone: it is GMT). */
+const HTTP_DATE =
+  /^([A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT|[A-Z][a-z]{5,8}, \d\d-[A-Z][a-z]{2}-\d\d \d\d:\d\d:\d\d GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})$/;
+
 /**
  * The server's wait: `retry-after-ms` (digits only), else `Retry-After` as delta-seconds (digits only) or an
- * HTTP-date. Anything else (`0x10`, `1e3`, `1.5`, `-1`) is ignored, and the backoff applies.
+ * HTTP-date. Anything else (`0x10`, `1e3`, `1.5`, `-1`, `Wed 2099`) is ignored, and the backoff applies.
  */
 function serverDelayMs(headers: Headers | undefined, now: number): number | undefined {
-  const ms = headers?.get("retry-after-ms");
+  const ms = headers?.get("retry-after-ms")?.trim();
   if (ms && DIGITS.test(ms)) return Number(ms);
-  const value = headers?.get("retry-after");
+  const value = headers?.get("retry-after")?.trim();
   if (!value) return undefined;
   if (DIGITS.test(value)) return Number(value) * 1000;
-  // An HTTP-date starts with the day's name (IMF-fixdate, RFC 850, asctime); asctime has no zone: it is GMT.
-  const date = /^[A-Z][a-z]{2}[a-z]*[ ,]/.test(value) ? Date.parse(/GMT$/.test(value) ? value : `${value} GMT`) : NaN;
+  const date = HTTP_DATE.test(value) ? Date.parse(value.endsWith("GMT") ? value : `${value} GMT`) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

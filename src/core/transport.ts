@@ -12,6 +12,7 @@ import {
   errorFromResponse,
   parseErrorBody,
 } from "./errors.js";
+import { redactor, type Redactor } from "./redact.js";
 import { isRetryableStatus, retryDelayMs, sleep } from "./retry.js";
 
 /** What the hooks see of an attempt. The API key is never part of it. */
@@ -37,9 +38,9 @@ export interface RequestErrorEvent extends RequestEvent {
 }
 
 export interface Hooks {
-  onRequest?: (event: RequestEvent) => void;
-  onResponse?: (event: ResponseEvent) => void;
-  onError?: (event: RequestErrorEvent) => void;
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
+  onError?: ((event: RequestErrorEvent) => void) | undefined;
 }
 
 /** The transport's limits, in milliseconds and counts (the user-facing options are in seconds). */
@@ -121,8 +122,7 @@ export const MAX_ERROR_BODY_MS = 5_000;
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 /** Content types that carry an error or a web page, never audio. */
-const NOT_AUDIO = /json|^text\//i;
-const REDACTED = "[redacted]";
+export const NOT_AUDIO = /json|^text\//i;
 const ignore = (): undefined => undefined;
 const plain = (source: BodySource): ReadableStream<Uint8Array> => new ReadableStream(source, { highWaterMark: 0 });
 
@@ -153,23 +153,16 @@ export function createTransport(config: TransportConfig): Transport {
     const apiKey = call.apiKey ?? (headers["xi-api-key"] || config.apiKey);
     headers["xi-api-key"] = apiKey;
     if (call.audio) headers["accept-encoding"] = "identity";
-    // Whatever a server echoes back, neither key reaches an error. (A key under 8 characters is no real key, and
-    // replacing it everywhere would garble messages.)
-    const redact = (text: string): string =>
-      [config.apiKey, apiKey]
-        .filter((key) => key.length >= 8)
-        .reduce(
-          (out, key) => out.replaceAll(key, REDACTED).replaceAll(JSON.stringify(key).slice(1, -1), REDACTED),
-          text,
-        );
+    // Whatever a server or a custom fetch echoes back, neither key reaches an error.
+    const redact = redactor([config.apiKey, apiKey]);
 
     /** The error for a failed response: its body read bounded (and the rest cancelled), every key redacted. */
     const failure = async (response: Response, source: ReadableStream<Uint8Array> | null, notAudio?: string) => {
-      const text = redact(await readBounded(source, Math.min(idleTimeoutMs, MAX_ERROR_BODY_MS)));
+      const text = redact.text(await readBounded(source, Math.min(idleTimeoutMs, MAX_ERROR_BODY_MS)));
       const { status } = response;
-      const headers = new Headers();
-      response.headers.forEach((value, name) => headers.append(name, redact(value)));
-      const error = errorFromResponse(status, redact(response.statusText), headers, parseErrorBody(text));
+      const headers = redact.headers(response.headers);
+      const body = redact.deep(parseErrorBody(text));
+      const error = errorFromResponse(status, redact.text(response.statusText), headers, body);
       return notAudio
         ? new ElevenLabsError(`the API answered ${status} with ${notAudio} instead of audio: ${error.message}`, {
             statusCode: status,
@@ -202,10 +195,11 @@ export function createTransport(config: TransportConfig): Transport {
 
       let response: Response;
       try {
-        response = await follow(config.fetch, { method, url, headers, body, signal: controller.signal }, config);
+        const hop = { method, url, headers, body, signal: controller.signal };
+        response = await follow(config.fetch, hop, config.maxRedirects, redact);
       } catch (cause) {
         release();
-        const error = classify(cause, signal, controller.signal);
+        const error = classify(cause, signal, controller.signal, redact);
         // Only connection failures before any response are retried; a timeout already spent the caller's budget.
         return failed(error, canRetry && error instanceof ConnectionError);
       } finally {
@@ -213,29 +207,36 @@ export function createTransport(config: TransportConfig): Transport {
       }
 
       const { status, statusText, headers: responseHeaders, body: source } = response;
-      if (onResponse.length) {
-        const requestId = responseHeaders.get("request-id") ?? undefined;
-        const done: ResponseEvent = { ...event, status, elapsedMs: Date.now() - started, requestId };
-        for (const hook of onResponse) hook(done);
-      }
-      const type = responseHeaders.get("content-type") ?? "";
-      if (response.ok && !(call.audio && NOT_AUDIO.test(type))) {
-        if (!source) {
-          release();
+      try {
+        if (onResponse.length) {
+          const requestId = responseHeaders.get("request-id") ?? undefined;
+          const done: ResponseEvent = { ...event, status, elapsedMs: Date.now() - started, requestId };
+          for (const hook of onResponse) hook(done);
+        }
+        const type = responseHeaders.get("content-type") ?? "";
+        if (response.ok && !(call.audio && NOT_AUDIO.test(type))) {
+          if (!source) {
+            release();
+            return { response };
+          }
+          const guarded = guard(source, idleTimeoutMs, controller, signal, release, redact);
+          if (!call.onBody)
+            return { response: new Response(plain(guarded), { status, statusText, headers: responseHeaders }) };
+          call.onBody(guarded, response);
           return { response };
         }
-        const guarded = guard(source, idleTimeoutMs, controller, signal, release);
-        if (!call.onBody)
-          return { response: new Response(plain(guarded), { status, statusText, headers: responseHeaders }) };
-        call.onBody(guarded, response);
-        return { response };
+        const willRetry = canRetry && isRetryableStatus(status);
+        if (willRetry) void source?.cancel().catch(ignore);
+        const error = await failure(response, willRetry ? null : source, response.ok ? type.split(";")[0] : undefined);
+        release();
+        if (signal?.aborted) return failed(aborted(signal), false);
+        return failed(error, willRetry, responseHeaders);
+      } catch (cause) {
+        // A throwing hook: the body is not left open, nor the listener on the caller's signal.
+        void source?.cancel().catch(ignore);
+        release();
+        throw classify(cause, signal, controller.signal, redact);
       }
-      const willRetry = canRetry && isRetryableStatus(status);
-      if (willRetry) void source?.cancel().catch(ignore);
-      const error = await failure(response, willRetry ? null : source, response.ok ? type.split(";")[0] : undefined);
-      release();
-      if (signal?.aborted) return failed(aborted(signal), false);
-      return failed(error, willRetry, responseHeaders);
     };
 
     for (let number = 1; ; number++) {
@@ -286,12 +287,12 @@ function aborted(signal: AbortSignal | undefined): ElevenLabsAbortError {
 }
 
 /**
- * Codes of network failures: errno names (ECONNRESET, EAI_AGAIN …), undici's, TLS and certificate failures, and Bun's.
- * Only these, and fetch's own network TypeErrors, are connection failures; anything else thrown (a bug in a custom
- * fetch, `ERR_INVALID_ARG_TYPE` …) is not retried.
+ * Codes of network failures: errno names of sockets and DNS, undici's, TLS and certificate failures, and Bun's. Only
+ * these, and fetch's own network TypeErrors, are connection failures; anything else thrown (a bug in a custom fetch,
+ * ENOENT, `ERR_INVALID_ARG_TYPE` …) is not retried.
  */
 const NETWORK_CODES =
-  /^(E[A-Z]+$|EAI_|UND_ERR_|ERR_(TLS|SSL|HTTP2)|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|Connection|FailedToOpen)/;
+  /^(E(CONNRESET|CONNREFUSED|CONNABORTED|PIPE|TIMEDOUT|HOSTUNREACH|HOSTDOWN|NETUNREACH|NETDOWN|NETRESET|AI_AGAIN|AI_FAIL|NOTFOUND|ADDRNOTAVAIL|PROTO)$|UND_ERR_|ERR_(TLS|SSL|HTTP2)|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|Connection(Refused|Closed|Reset)$|FailedToOpenSocket$)/;
 /** fetch's own network TypeErrors: Node, Chromium, Firefox, Safari, Deno, and undici's cut body ("terminated"). */
 const NETWORK_MESSAGES =
   /^(fetch failed|failed to fetch|networkerror|network ?error|load failed|error sending|terminated)/i;
@@ -306,15 +307,41 @@ function networkFailure(cause: unknown): string | undefined {
   return undefined;
 }
 
-/** Map whatever fetch or a body read threw to one ElevenLabsError. */
-function classify(cause: unknown, caller: AbortSignal | undefined, attempt: AbortSignal): ElevenLabsError {
+/** Map whatever fetch, a body read or a hook threw to one ElevenLabsError, with no key in it. */
+function classify(
+  cause: unknown,
+  caller: AbortSignal | undefined,
+  attempt: AbortSignal,
+  redact: Redactor,
+): ElevenLabsError {
   if (caller?.aborted) return aborted(caller);
   if (attempt.aborted && attempt.reason instanceof ElevenLabsError) return attempt.reason;
   if (cause instanceof ElevenLabsError) return cause;
   const network = networkFailure(cause);
-  if (network !== undefined) return new ConnectionError(`connection failed: ${network}`, { cause });
+  const safe = { cause: redact.cause(cause) };
+  if (network !== undefined) return new ConnectionError(redact.text(`connection failed: ${network}`), safe);
   const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  return new ElevenLabsError(`the request failed with an unexpected error (not retried): ${what}`, { cause });
+  return new ElevenLabsError(redact.text(`the request failed with an unexpected error (not retried): ${what}`), safe);
+}
+
+/** A fetch that settles when its signal aborts, even where a custom fetch ignores the signal. */
+function abortable(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (response) => {
+        signal.removeEventListener("abort", onAbort);
+        // An answer after the abort has no taker: its body is released.
+        if (signal.aborted) void response?.body?.cancel().catch(ignore);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 interface Hop {
@@ -329,16 +356,16 @@ interface Hop {
  * fetch with `redirect: "manual"`, following same-origin redirects only, at most `maxRedirects` hops. A redirect to
  * another origin is refused: fetch would carry the `xi-api-key` header there.
  */
-async function follow(
-  doFetch: typeof fetch,
-  hop: Hop,
-  { maxRedirects }: Pick<TransportConfig, "maxRedirects">,
-): Promise<Response> {
+async function follow(doFetch: typeof fetch, hop: Hop, maxRedirects: number, redact: Redactor): Promise<Response> {
   let { method, url, headers, body } = hop;
   const { signal } = hop;
   for (let hops = 0; ; hops++) {
-    const response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
+    const response = await abortable(doFetch(url, { method, headers, body, signal, redirect: "manual" }), signal);
+    if (typeof response?.status !== "number" || !response.headers) {
+      throw new ElevenLabsError(`fetch resolved with ${typeof response}, not a Response`);
+    }
     const { status, type } = response;
+    if (type === "error") throw new ConnectionError("connection failed: fetch answered with a network error");
     if (type === "opaqueredirect") {
       throw new ElevenLabsError(`refused to follow a redirect from ${url}: the browser hides its target`, {
         statusCode: status,
@@ -348,7 +375,7 @@ async function follow(
     if (!location) return response;
     void response.body?.cancel().catch(ignore);
     const next = new URL(location, url);
-    const options = { statusCode: status, headers: response.headers };
+    const options = { statusCode: status, headers: redact.headers(response.headers) };
     // The origin is worked out only when there is a redirect: no URL parse on the common path.
     if (next.origin !== new URL(hop.url).origin) {
       throw new ElevenLabsError(
@@ -382,8 +409,33 @@ function guard(
   controller: AbortController,
   caller: AbortSignal | undefined,
   release: () => void,
+  redact: Redactor,
 ): BodySource {
   const reader = body.getReader();
+  // The read waiting for data: an abort (the caller's, or a timeout) errors it at once, even where the body's own
+  // stream (a custom fetch's) does not react to the abort.
+  let waiting: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const fail = (out: ReadableStreamDefaultController<Uint8Array>, cause: unknown): void => {
+    waiting = undefined;
+    end();
+    const error = classify(cause, caller, controller.signal, redact);
+    out.error(
+      error instanceof ConnectionError
+        ? new ConnectionError(`the connection broke before the whole body arrived: ${error.message}`, {
+            cause: error.cause,
+          })
+        : error,
+    );
+  };
+  controller.signal.addEventListener(
+    "abort",
+    () => {
+      if (!waiting) return;
+      fail(waiting, controller.signal.reason);
+      void reader.cancel().catch(ignore);
+    },
+    { once: true },
+  );
   let since: number | undefined; // when the waiting read began; undefined while none waits
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (ms: number): void => {
@@ -405,8 +457,11 @@ function guard(
     async pull(out) {
       since = Date.now();
       if (!timer) arm(idleMs);
+      waiting = out;
       try {
         const { done, value } = await reader.read();
+        if (waiting !== out) return; // already errored by an abort
+        waiting = undefined;
         since = undefined;
         if (done) {
           end();
@@ -415,13 +470,7 @@ function guard(
           out.enqueue(value);
         }
       } catch (cause) {
-        end();
-        const error = classify(cause, caller, controller.signal);
-        out.error(
-          error instanceof ConnectionError
-            ? new ConnectionError(`the connection broke before the whole body arrived: ${error.message}`, { cause })
-            : error,
-        );
+        if (waiting === out) fail(out, cause);
       }
     },
     cancel(reason) {

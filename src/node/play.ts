@@ -70,7 +70,7 @@ async function pipeTo(player: Player, audio: AudioSource): Promise<void> {
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${player.command} exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`));
+      else reject(new ElevenLabsError(`${player.command} exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`));
     });
   });
   child.stdin.on("error", () => undefined); // the player quit early; `exited` reports why

@@ -40,6 +40,9 @@ const { data, rawResponse } = await elevenlabs.textToSpeech
 data satisfies AudioStream;
 const status: number = rawResponse.status;
 const options: RequestOptions = { abortSignal: AbortSignal.timeout(1000), headers: { "x-trace": "1" } };
+// A multi-tenant server's key, which may be absent: no spread needed, also with exactOptionalPropertyTypes.
+const tenantKey: string | undefined = Math.random() > 2 ? undefined : "sk_tenant";
+await elevenlabs.textToSpeech.convert("voice", { text: "Hi" }, { apiKey: tenantKey, timeoutInSeconds: undefined });
 const request: TextToSpeechRequest = { text: "Hi", voiceSettings: { stability: 0.5 }, seed: 1 };
 const format: OutputFormat = "pcm_16000";
 try {

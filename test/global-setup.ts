@@ -3,5 +3,8 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
 export default function setup(): void {
-  execFileSync("npm", ["run", "-s", "build"], { cwd: resolve(import.meta.dirname, ".."), stdio: "inherit" });
+  execFileSync("npm", ["run", "-s", "build", "--", "--if-stale"], {
+    cwd: resolve(import.meta.dirname, ".."),
+    stdio: "inherit",
+  });
 }

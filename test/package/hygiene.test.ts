@@ -64,11 +64,14 @@ describe("package hygiene", () => {
   it("the tarball holds dist JS + .d.ts, the mock's openapi.json, README, LICENSE and package.json, nothing else", async () => {
     const { code, out } = await exec("npm", ["pack", "--dry-run", "--json", "--loglevel=error"]);
     expect(code, out).toBe(0);
-    const [info] = JSON.parse(out.slice(out.indexOf("["))) as [{ files: { path: string }[]; size: number }];
+    // stdout, then stderr (prepack's "dist/ is up to date"): the JSON is the array that stdout holds.
+    const [info] = JSON.parse(out.slice(out.indexOf("["), out.lastIndexOf("]") + 1)) as [
+      { files: { path: string }[]; size: number },
+    ];
     const files = info.files.map((f) => f.path).sort();
 
     const allowed =
-      /^(package\.json|README\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/;
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     // Spelled out, since the pattern above already excludes them: no tests, no TypeScript sources, no source maps.
     expect(
@@ -76,8 +79,10 @@ describe("package hygiene", () => {
     ).toEqual([]);
     for (const f of ["package.json", "README.md", "LICENSE", "dist/generated/openapi.json"]) expect(files).toContain(f);
 
-    // Every module ships with its declarations, and everything package.json points at is in the tarball.
-    for (const js of files.filter((f) => f.endsWith(".js"))) expect(files).toContain(js.replace(/\.js$/, ".d.ts"));
+    // Every entry ships with its declarations (chunks/ holds shared code, typed through the entries), and
+    // everything package.json points at is in the tarball.
+    for (const js of files.filter((f) => f.endsWith(".js") && !f.includes("/chunks/")))
+      expect(files).toContain(js.replace(/\.js$/, ".d.ts"));
     const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
       main: string;
       types: string;
@@ -103,5 +108,30 @@ describe("the local server's optional packages", () => {
     };
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(Object.keys(MOCK_PACKAGES).sort());
     for (const name of Object.keys(MOCK_PACKAGES)) expect(pkg.peerDependenciesMeta[name]?.optional).toBe(true);
+  });
+});
+
+describe("the browser build", () => {
+  it("imports no node: module, through every chunk it loads", async () => {
+    const seen = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = await readFile(file, "utf8");
+      expect(code, file).not.toMatch(/from\s*["']node:|import\(\s*["']node:/);
+      for (const [, spec] of code.matchAll(/(?:from|import)\s*\(?\s*["'](\.[^"']+)["']/g))
+        await visit(resolve(file, "..", spec!));
+    };
+    await visit(join(ROOT, "dist/src/browser.js"));
+    expect(seen.size).toBeGreaterThan(1);
+  });
+});
+
+describe("the changelog", () => {
+  it("has an Unreleased section and the version in package.json", async () => {
+    const changelog = await readFile(join(ROOT, "CHANGELOG.md"), "utf8");
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(changelog).toMatch(/^## Unreleased$/m);
+    expect(changelog).toMatch(new RegExp(`^## ${version.replaceAll(".", "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m"));
   });
 });

@@ -1,5 +1,6 @@
 import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -7,6 +8,10 @@ import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const CJS = `const { ElevenLabsClient, convertLongForm } = require("elevenlabs-fetch");
+const { startMockServer } = require("elevenlabs-fetch/mock");
+console.log(typeof ElevenLabsClient, typeof convertLongForm, typeof startMockServer);
+`;
 const run = promisify(execFile);
 const npm = (args: string[], cwd: string) =>
   run("npm", args, { cwd, env: { ...process.env, npm_config_loglevel: "error" } });
@@ -38,14 +43,21 @@ describe("npm pack", () => {
     await cp(join(ROOT, "test/package/consumer"), consumer, { recursive: true });
   }, 120_000);
 
-  it("ships only dist, the README and package.json", () => {
+  it("ships only dist, the README, the changelog and package.json; the client's JavaScript once", () => {
     expect(files).toContain("package.json");
-    expect(files).toContain("dist/src/index.js");
+    expect(files).toContain("CHANGELOG.md");
     expect(files).toContain("dist/src/index.d.ts");
+    // The four entries, and what they share in chunks/: no module's code beside a bundle that holds it too.
+    expect(files.filter((f) => f.endsWith(".js") && !f.startsWith("dist/src/chunks/"))).toEqual([
+      "dist/src/browser.js",
+      "dist/src/mock/index.js",
+      "dist/src/node/cli.js",
+      "dist/src/node/index.js",
+    ]);
     // dist/generated/openapi.json is the spec the local server (elevenlabs-fetch/mock) validates against.
     for (const f of files)
       expect(f).toMatch(
-        /^(package\.json|README\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/,
+        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/generated\/openapi\.json|dist\/(src|generated)\/.+\.(js|d\.ts))$/,
       );
   });
 
@@ -74,6 +86,65 @@ describe("npm pack", () => {
       "openapi-fetch",
       "openapi-typescript-helpers",
     ]);
+  });
+
+  // The public API of each export condition, spelled out: an export added or lost is a decision, not an accident.
+  const CORE = [
+    "AudioStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConnectionError",
+    "ElevenLabsAbortError",
+    "ElevenLabsClient",
+    "ElevenLabsEnvironment",
+    "ElevenLabsError",
+    "ElevenLabsTimeoutError",
+    "LongFormChunkError",
+    "MODEL_MAX_CHARACTERS",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "TextToSpeech",
+    "UnprocessableEntityError",
+    "ValidationError",
+    "convertLongForm",
+    "maxCharactersFor",
+    "play",
+    "splitText",
+    "stream",
+  ];
+  it.each([
+    ["node", "elevenlabs-fetch", [...CORE, "PlayerNotFoundError"].sort()],
+    ["default (browsers, workers)", "./node_modules/elevenlabs-fetch/dist/src/browser.js", CORE],
+    [
+      "mock",
+      "elevenlabs-fetch/mock",
+      [
+        "FAULT_NAMES",
+        "MOCK_INSTALL_COMMAND",
+        "MOCK_PACKAGES",
+        "MissingDependencyError",
+        "parseFault",
+        "startMockServer",
+      ],
+    ],
+  ])("the %s condition exports exactly its API", async (_, specifier, names) => {
+    const script = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer });
+    expect(JSON.parse(stdout)).toEqual(names);
+  });
+
+  // CommonJS: require() of the ESM package works where Node has require(esm) (20.19+, 22.12+).
+  const NODE22 = join(ROOT, ".tmp/runtimes/node22/bin/node");
+  it.each([
+    ["the current Node", process.execPath],
+    ["Node 22", NODE22],
+  ])("require('elevenlabs-fetch') from CommonJS on %s", async (_, node) => {
+    if (!existsSync(node)) return console.warn(`skipping: no ${node} (.ci/run unpacks it)`);
+    await writeFile(join(consumer, "require.cjs"), CJS);
+    const { stdout, stderr } = await run(node, ["require.cjs"], { cwd: consumer });
+    expect(stdout.trim()).toBe("function function function");
+    expect(stderr).toBe("");
   });
 
   // Migrated code (test/package/consumer/*.ts) compiled against the shipped .d.ts as users compile it: strict, with

@@ -10,6 +10,7 @@ import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/e
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { parseFormat } from "./format.js";
+import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkHeaders } from "./core/check.js";
 import {
   checkOutputFormat,
@@ -20,11 +21,7 @@ import {
 } from "./text-to-speech.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
-export const MODEL_MAX_CHARACTERS: Readonly<Record<string, number>> = {
-  eleven_multilingual_v2: 10_000,
-  eleven_flash_v2_5: 40_000,
-  eleven_turbo_v2_5: 40_000,
-};
+export { MODEL_MAX_CHARACTERS };
 export const DEFAULT_MAX_CHARACTERS = 10_000;
 
 /** Characters one request of this model takes (the spec's default model when none is given). */
@@ -43,7 +40,7 @@ export interface LongFormProgress {
 }
 
 export interface LongFormOptions {
-  /** Characters per request. Default: by model (10,000 for eleven_multilingual_v2, 40,000 for flash/turbo v2.5). */
+  /** Characters per request. Default: the model's limit (MODEL_MAX_CHARACTERS; 10,000 for a model not listed). */
   maxCharacters?: number;
   /**
    * How chunks learn about their neighbours: "text" (default) sends previous_text/next_text and allows concurrent

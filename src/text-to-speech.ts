@@ -3,6 +3,7 @@ import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { textToSpeechConvert as CONVERT } from "../generated/runtime.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
+import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { AudioStream, metadataFrom } from "./audio.js";
 import { toSnake, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
@@ -82,8 +83,18 @@ export function prepareConvert(voiceId: unknown, request: unknown): ConvertWire 
     if (param) query[wire] = toWire(value, param, `request.${key}`);
     else bodyIn[key] = value;
   }
-  const text = (request as { text?: unknown }).text;
+  const { text, modelId = DEFAULT_MODEL_ID } = request as { text?: unknown; modelId?: unknown };
   if (typeof text === "string" && text.trim() === "") invalid("request.text", "must not be empty");
+  // The model's documented limit, as the API would refuse it (max_character_limit_exceeded), before anything is billed.
+  const limit = typeof modelId === "string" ? MODEL_MAX_CHARACTERS[modelId] : undefined;
+  // Code points, counted only when the UTF-16 length could be over: a short text costs nothing.
+  const length = typeof text === "string" && limit && text.length > limit ? [...text].length : 0;
+  if (limit && length > limit) {
+    invalid(
+      "request.text",
+      `has ${length} characters, over the limit of ${limit} for ${modelId}; split it with convertLongForm()`,
+    );
+  }
   const body = toWire(bodyIn, op.body ?? {}, "request") as Record<string, unknown>;
   // The documented defaults are sent explicitly, so a change of the API's defaults does not change our output.
   query.output_format ??= DEFAULT_OUTPUT_FORMAT;

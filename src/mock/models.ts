@@ -1,7 +1,8 @@
+import { MODELS as KNOWN } from "../models.js";
+
 /**
- * The models the local server knows, with their per-request character limits: the one table the server's checks
- * read (and `GET /v1/models` can serve). Limits as ElevenLabs documents them (help.elevenlabs.io, "API Error Code 400
- * or 401"; the models page for Flash; v3 lowered to 3,000 in elevenlabs-docs#1458).
+ * The models the local server knows, with their per-request character limits: the client's table (src/models.ts),
+ * as a list the server's checks read (and `GET /v1/models` can serve).
  */
 export interface MockModel {
   /** The `model_id` to send. */
@@ -11,16 +12,7 @@ export interface MockModel {
   maxCharacters: number;
 }
 
-export const MODELS: readonly MockModel[] = [
-  { modelId: "eleven_multilingual_v2", name: "Eleven Multilingual v2", maxCharacters: 10_000 },
-  { modelId: "eleven_flash_v2_5", name: "Eleven Flash v2.5", maxCharacters: 40_000 },
-  { modelId: "eleven_turbo_v2_5", name: "Eleven Turbo v2.5", maxCharacters: 40_000 },
-  { modelId: "eleven_flash_v2", name: "Eleven Flash v2", maxCharacters: 30_000 },
-  { modelId: "eleven_turbo_v2", name: "Eleven Turbo v2", maxCharacters: 30_000 },
-  { modelId: "eleven_v3", name: "Eleven v3", maxCharacters: 3_000 },
-  { modelId: "eleven_multilingual_v1", name: "Eleven Multilingual v1", maxCharacters: 10_000 },
-  { modelId: "eleven_monolingual_v1", name: "Eleven English v1", maxCharacters: 10_000 },
-];
+export const MODELS: readonly MockModel[] = Object.entries(KNOWN).map(([modelId, model]) => ({ modelId, ...model }));
 
 /** The model with this id, or undefined. */
 export function findModel(modelId: string): MockModel | undefined {

@@ -14,14 +14,14 @@ import * as esbuild from "esbuild";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 /**
- * Issue E's target for the "construct client + convert" bundle: 6 KiB min+gzip. Not met (8.7 kB), and not reachable
+ * The target for the "construct client + convert" bundle: 6 KiB min+gzip. Not met (8.7 kB), and not reachable
  * with openapi-fetch and the required features: openapi-fetch alone is 2.3 kB, and our part with every string literal
  * emptied is still 4.6 kB (measured; see the README's benchmark notes). The bench prints it as MISS.
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
  * The CI gate: a regression budget a little above today's size (11,379 B), so that any growth is a decision. Lower it
- * whenever the bundle shrinks. (It was 8,704 B; the reliability work of issue H and its audit, bounded error bodies,
+ * whenever the bundle shrinks. (It was 8,704 B; the reliability work and its audit, bounded error bodies,
  * key redaction everywhere, strict failure classification, header checks, a middleware-aware client.raw, aborts that
  * hold against a custom fetch, and the read-once AudioStream, added about 2.7 kB.)
  */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: this client against the official SDK (@elevenlabs/elevenlabs-js) and bare fetch (the floor), side
- * by side, against ONE loopback server (scripts/bench/server.ts), with the targets of issue E.
+ * by side, against ONE loopback server (scripts/bench/server.ts), with the targets.
  *
  *   npm run bench                          all rows except codegen; table on stdout, JSON in .tmp/bench.json
  *   npm run bench -- --spec FILE           also time the codegen on FILE (e.g. the full public OpenAPI document)
@@ -450,7 +450,7 @@ async function requestRows(baseUrl: string): Promise<void> {
     versus: { ours: showVs(paired(floor["fetch-guarded"], floor.fetch, ratio), times) },
   });
   notes.push(
-    "CPU floor: bare fetch plus the least that issue F's guarantees need (an abort signal, a headers timer, manual " +
+    "CPU floor: bare fetch plus the least that the transport's guarantees need (an abort signal, a headers timer, manual " +
       "redirects, one stream layer over the body), as `fetch-guarded` in scripts/bench/worker.ts. Its ratio is what " +
       "any client with those guarantees pays on this runtime before doing anything else.",
   );

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 
 /**
  * The three clients of the table, and a reference: "fetch-guarded" is bare fetch plus the least any client must add
- * to meet issue F (an abort signal, a headers timer, manual redirects, one stream layer over the body for the idle
+ * to keep the transport's guarantees (an abort signal, a headers timer, manual redirects, one stream layer over the body for the idle
  * timeout and error mapping). It shows how much of a client's overhead over bare fetch that floor already is.
  */
 export type ClientName = "elevenlabs-fetch" | "official-sdk" | "fetch" | "fetch-guarded";
@@ -57,7 +57,7 @@ async function load(client: ClientName, baseUrl: string, entry: string): Promise
     const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
     return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
   }
-  // The floor: the same wire request by hand (the guarded variant adds only what issue F needs, see ClientName).
+  // The floor: the same wire request by hand (the guarded variant adds only what the transport's guarantees need, see ClientName).
   const send = async (voiceId: string, init: RequestInit = {}): Promise<ReadableStream<Uint8Array>> => {
     const response = await fetch(`${baseUrl}/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`, {
       method: "POST",

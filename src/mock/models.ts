@@ -1,8 +1,8 @@
-import { MODELS as KNOWN } from "../models.js";
+import { MODEL_MAX_CHARACTERS } from "../models.js";
 
 /**
- * The models the local server knows, with their per-request character limits: the client's table (src/models.ts),
- * as a list the server's checks read (and `GET /v1/models` can serve).
+ * The models the local server knows: the client's limits table (src/models.ts) with display names, as a list the
+ * server's checks read (and `GET /v1/models` can serve).
  */
 export interface MockModel {
   /** The `model_id` to send. */
@@ -12,7 +12,23 @@ export interface MockModel {
   maxCharacters: number;
 }
 
-export const MODELS: readonly MockModel[] = Object.entries(KNOWN).map(([modelId, model]) => ({ modelId, ...model }));
+/** Display names; a model of the limits table without one here gets its id as its name. */
+const NAMES: Readonly<Record<string, string>> = {
+  eleven_multilingual_v2: "Eleven Multilingual v2",
+  eleven_flash_v2_5: "Eleven Flash v2.5",
+  eleven_turbo_v2_5: "Eleven Turbo v2.5",
+  eleven_flash_v2: "Eleven Flash v2",
+  eleven_turbo_v2: "Eleven Turbo v2",
+  eleven_v3: "Eleven v3",
+  eleven_multilingual_v1: "Eleven Multilingual v1",
+  eleven_monolingual_v1: "Eleven English v1",
+};
+
+export const MODELS: readonly MockModel[] = Object.entries(MODEL_MAX_CHARACTERS).map(([modelId, maxCharacters]) => ({
+  modelId,
+  name: NAMES[modelId] ?? modelId,
+  maxCharacters,
+}));
 
 /** The model with this id, or undefined. */
 export function findModel(modelId: string): MockModel | undefined {

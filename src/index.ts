@@ -20,6 +20,7 @@ export {
   type LongFormProgress,
   type TextChunk,
 } from "./long-form.js";
+export { words, toSrt, toWebVtt, type Alignment, type CaptionOptions, type TimedWord } from "./captions.js";
 export type { ResponsePromise, WithRawResponse } from "./core/response-promise.js";
 export type { Hooks, RequestErrorEvent, RequestEvent, ResponseEvent } from "./core/transport.js";
 export {

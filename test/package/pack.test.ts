@@ -112,6 +112,9 @@ describe("npm pack", () => {
     "play",
     "splitText",
     "stream",
+    "toSrt",
+    "toWebVtt",
+    "words",
   ];
   it.each([
     ["node", "elevenlabs-fetch", [...CORE, "PlayerNotFoundError"].sort()],

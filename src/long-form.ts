@@ -5,11 +5,12 @@
  *
  * A free function rather than a method, so that the core client stays tiny for those who never use it.
  */
+import { AudioStream } from "./audio.js";
 import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
-import { parseFormat } from "./format.js";
+import { contentTypeFor, parseFormat } from "./format.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkHeaders } from "./core/check.js";
 import {
@@ -212,7 +213,7 @@ export function convertLongForm(
   voiceId: string,
   request: TextToSpeechRequest,
   options: LongFormOptions = {},
-): ReadableStream<Uint8Array> {
+): AudioStream {
   // Everything a chunk's request would refuse is refused here, before anything is sent: a ValidationError, never a
   // chunk failure.
   if (typeof request !== "object" || request === null) {
@@ -336,7 +337,8 @@ export function convertLongForm(
   }
 
   const parts = assemble();
-  return new ReadableStream<Uint8Array>(
+  // An AudioStream, as convert() gives: bytes(), blob() and `for await` typed in every project, and the content type.
+  return new AudioStream(
     {
       async pull(controller) {
         try {
@@ -356,6 +358,6 @@ export function convertLongForm(
         await parts.return(undefined);
       },
     },
-    { highWaterMark: 0 },
+    { contentType: contentTypeFor(format) },
   );
 }

@@ -16,7 +16,7 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 /**
  * The target for the "construct client + convert" bundle: 6 KiB min+gzip. Not met (8.7 kB), and not reachable
  * with openapi-fetch and the required features: openapi-fetch alone is 2.3 kB, and our part with every string literal
- * emptied is still 4.6 kB (measured; see the README's benchmark notes). The bench prints it as MISS.
+ * emptied is still 4.6 kB (measured; see docs/benchmarks.md). The bench prints it as MISS.
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**

@@ -1,31 +1,6 @@
-import { parseFormat, type OutputFormat, type ParsedFormat } from "../../format.js";
+import type { ParsedFormat } from "../../format.js";
 
-export { parseFormat, type Codec, type OutputFormat, type ParsedFormat } from "../../format.js";
-
-/**
- * The Content-Type sent for a format.
- *
- * - mp3 → `audio/mpeg`: the only media type the spec declares for the 200 response.
- * - pcm → `audio/pcm`: what the real API was reported to send for `pcm_16000`
- *   (https://github.com/Andrewcpu/elevenlabs-api/issues/17). Not an IANA type, but it is what clients see.
- * - ulaw, alaw, opus: NOT confirmed against the real API (no public capture found), so registered IANA types are used:
- *   `audio/basic` (RFC 2046: headerless 8-bit μ-law, mono, 8 kHz, exactly this format), `audio/PCMA` (RFC 4856,
- *   A-law) and `audio/ogg` (RFC 7845 §9 for Ogg Opus files).
- */
-export function contentTypeFor(format: OutputFormat | string): string {
-  switch (parseFormat(format).codec) {
-    case "mp3":
-      return "audio/mpeg";
-    case "pcm":
-      return "audio/pcm";
-    case "ulaw":
-      return "audio/basic";
-    case "alaw":
-      return "audio/PCMA";
-    case "opus":
-      return "audio/ogg";
-  }
-}
+export { contentTypeFor, parseFormat, type Codec, type OutputFormat, type ParsedFormat } from "../../format.js";
 
 const MPEG1_RATES = new Set([32000, 44100, 48000]);
 const MPEG2_RATES = new Set([16000, 22050, 24000, 8000, 11025, 12000]);

@@ -3,6 +3,7 @@
 // browser project too.
 import {
   AudioStream,
+  convertLongForm,
   ElevenLabsClient,
   ElevenLabsError,
   ValidationError,
@@ -51,6 +52,9 @@ try {
   if (error instanceof ValidationError) console.log(error.field);
   else if (error instanceof ElevenLabsError) console.log(error.statusCode, error.requestId);
 }
+
+// Long-form audio is an AudioStream too: `for await` compiles without DOM.AsyncIterable in lib.
+for await (const chunk of convertLongForm(elevenlabs, "voice", { text: "A long text." })) chunk satisfies Uint8Array;
 
 // The low-level client: `data` is set (a failing status throws).
 const raw = await elevenlabs.raw.POST("/v1/text-to-speech/{voice_id}", {

@@ -31,6 +31,7 @@ export {
   ElevenLabsError,
   ElevenLabsTimeoutError,
   NotFoundError,
+  QuotaExceededError,
   RateLimitError,
   ServerError,
   UnprocessableEntityError,

@@ -44,6 +44,25 @@ export class BadRequestError extends ElevenLabsError {
 export class AuthenticationError extends ElevenLabsError {
   override name = "AuthenticationError";
 }
+/**
+ * 401 with `detail.status` `quota_exceeded`: the account's characters (credits) are used up. `requested` and
+ * `remaining` are read from the API's message when it states them.
+ */
+export class QuotaExceededError extends AuthenticationError {
+  override name = "QuotaExceededError";
+  /** Characters (credits) this request needed. */
+  readonly requested?: number;
+  /** Characters (credits) left on the account. */
+  readonly remaining?: number;
+  constructor(message: string, options: ElevenLabsErrorOptions) {
+    const text = JSON.stringify(options?.body ?? "");
+    const counts = /(\d+) (?:credits|characters) remaining, while (\d+) (?:credits|characters) are required/.exec(text);
+    const [remaining, requested] = counts ? [Number(counts[1]), Number(counts[2])] : [];
+    super(counts ? `${message} (requested ${requested} characters, ${remaining} remain)` : message, options);
+    Object.assign(this, { requested, remaining });
+  }
+}
+
 /** 404: unknown voice, or unknown route. */
 export class NotFoundError extends ElevenLabsError {
   override name = "NotFoundError";
@@ -164,7 +183,10 @@ export function errorFromResponse(
     const issues = list.length ? list.map((i) => `${(i.loc ?? []).join(".")}: ${i.msg}`).join("; ") : describe(body);
     return new UnprocessableEntityError(`${label}: ${issues}${suffix}`, list, options);
   }
-  return new Class(`${label}${body === undefined || body === "" ? "" : `: ${describe(body)}`}${suffix}`, options);
+  const message = `${label}${body === undefined || body === "" ? "" : `: ${describe(body)}`}${suffix}`;
+  const detail = (body as Detail)?.detail as { status?: unknown } | undefined;
+  if (status === 401 && detail?.status === "quota_exceeded") return new QuotaExceededError(message, options);
+  return new Class(message, options);
 }
 
 /** Throw a ValidationError: the request is not sent. */

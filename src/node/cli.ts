@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { ElevenLabsClient } from "../client.js";
 import {
   AuthenticationError,
+  QuotaExceededError,
   ConnectionError,
   ElevenLabsAbortError,
   ElevenLabsError,
@@ -156,6 +157,14 @@ export function explain(error: unknown, baseUrl?: string): { message: string; co
     const lines = error.detail.map((d) => `  ${d.loc.join(".")}: ${d.msg}`);
     return {
       message: `The API rejected the request (422):\n${lines.join("\n") || `  ${error.message}`}${rid}`,
+      code: EXIT.api,
+    };
+  }
+  if (error instanceof QuotaExceededError) {
+    const counts =
+      error.requested === undefined ? "" : `: ${error.requested} characters needed, ${error.remaining ?? 0} left`;
+    return {
+      message: `The account's character quota is used up${counts}. Upgrade the plan or wait for the quota to reset.${rid}`,
       code: EXIT.api,
     };
   }

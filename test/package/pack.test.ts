@@ -102,6 +102,7 @@ describe("npm pack", () => {
     "LongFormChunkError",
     "MODEL_MAX_CHARACTERS",
     "NotFoundError",
+    "QuotaExceededError",
     "RateLimitError",
     "ServerError",
     "TextToSpeech",

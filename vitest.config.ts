@@ -1,10 +1,48 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three projects, one run: `npm test` runs them all (what CI runs); `npm run test:unit` runs only "unit".
+ *
+ * - unit: in-process tests of src/ and scripts/: no build, no packing, no other runtime or browser, and little CPU,
+ *   so that it stays within 20 s on a 2-core machine. A new test file is a unit test unless listed below.
+ * - slow: needs no build either, but each file costs seconds of CPU: the 10,000-request soak, the audio codec matrix,
+ *   and the generator with the TypeScript compiler.
+ * - integration: needs dist/ (the package imported by name, examples, the built CLI), the packed tarball, other
+ *   runtimes or a browser. Only this project's global setup builds dist/ (when the build's inputs changed).
+ */
+const SLOW = [
+  "test/reliability/load.test.ts",
+  "test/mock/audio.test.ts",
+  "test/generate/generate.test.ts",
+  "test/client/regenerate.test.ts",
+];
+const INTEGRATION = [
+  "test/bench/**/*.test.ts",
+  "test/browser/**/*.test.ts",
+  "test/examples/**/*.test.ts",
+  "test/package/**/*.test.ts",
+  "test/runtimes/**/*.test.ts",
+  "test/cli/binary.test.ts",
+  "test/reliability/unread-stream.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Many files wait on sockets, timers and child processes rather than the CPU, so one worker more than this 2-core
+    // machine has cores keeps both busy (vitest's default here is 1 worker).
+    maxWorkers: 3,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...SLOW, ...INTEGRATION] },
+      },
+      { extends: true, test: { name: "slow", include: SLOW } },
+      {
+        extends: true,
+        test: { name: "integration", include: INTEGRATION, globalSetup: ["test/global-setup.ts"] },
+      },
+    ],
   },
 });

@@ -1,7 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConnectionError, ElevenLabsClient, RateLimitError, ServerError, BadRequestError } from "../../src/index.ts";
 import { retryDelayMs, MAX_RETRY_DELAY_MS } from "../../src/core/retry.ts";
 import { audio, json, startTestServer, type Handler, type TestServer } from "../helpers/server.ts";
+import { retryWaits } from "../helpers/retry-sleep.ts";
+
+// The waits between attempts are recorded, not slept: each test asserts the wait the client chose.
+// test/reliability/faults.test.ts proves end to end that a Retry-After: 1 really waits a second.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,43 +24,39 @@ function sequence(failures: number, fail: Handler): Handler {
   let n = 0;
   return (req, res, rec) => (n++ < failures ? fail(req, res, rec) : audio(MP3)(req, res, rec));
 }
-const gaps = (from: number) => server.requests.slice(from).map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1]!.at));
 
 describe("retries", () => {
   it("honours Retry-After in seconds", async () => {
     const from = server.requests.length;
+    const mark = retryWaits.mark();
     server.handle(sequence(1, json(429, { detail: "slow down" }, { "retry-after": "1" })));
     const bytes = await (await client().textToSpeech.convert("v", { text: "Hi" })).bytes();
     expect(Buffer.from(bytes)).toEqual(Buffer.from(MP3));
-    const [, gap] = gaps(from);
     expect(server.requests.length - from).toBe(2);
-    expect(gap).toBeGreaterThanOrEqual(950);
-    expect(gap).toBeLessThan(1600);
+    expect(retryWaits.since(mark)).toEqual([1000]);
   });
 
   it("honours retry-after-ms", async () => {
     const from = server.requests.length;
+    const mark = retryWaits.mark();
     server.handle(sequence(2, json(503, { detail: "busy" }, { "retry-after-ms": "150" })));
     await (await client().textToSpeech.convert("v", { text: "Hi" })).bytes();
-    const [, a, b] = gaps(from);
     expect(server.requests.length - from).toBe(3);
-    for (const gap of [a!, b!]) {
-      expect(gap).toBeGreaterThanOrEqual(140);
-      expect(gap).toBeLessThan(600);
-    }
+    expect(retryWaits.since(mark)).toEqual([150, 150]);
   });
 
   it("honours Retry-After as an HTTP date", async () => {
-    const from = server.requests.length;
+    const mark = retryWaits.mark();
     server.handle(
       sequence(1, (req, res, rec) =>
         json(429, {}, { "retry-after": new Date(Date.now() + 2000).toUTCString() })(req, res, rec),
       ),
     );
     await (await client().textToSpeech.convert("v", { text: "Hi" })).bytes();
-    const [, gap] = gaps(from);
-    expect(gap).toBeGreaterThanOrEqual(900); // HTTP dates have 1 s resolution
-    expect(gap).toBeLessThan(2600);
+    const [wait, ...more] = retryWaits.since(mark);
+    expect(more).toEqual([]);
+    expect(wait).toBeGreaterThanOrEqual(900); // HTTP dates have 1 s resolution
+    expect(wait).toBeLessThanOrEqual(2000);
   });
 
   it("caps what the server asks for, and computes backoff with jitter", () => {
@@ -91,13 +94,16 @@ describe("retries", () => {
 
   it("backs off exponentially without Retry-After", async () => {
     const from = server.requests.length;
+    const mark = retryWaits.mark();
     server.handle(sequence(2, json(500, { detail: "x" })));
     await (await client().textToSpeech.convert("v", { text: "Hi" })).bytes();
-    const [, first, second] = gaps(from);
-    expect(first).toBeGreaterThanOrEqual(370); // 500 ms − 25 % jitter
-    expect(first).toBeLessThan(900);
-    expect(second).toBeGreaterThanOrEqual(740); // 1 s − 25 %
-    expect(second).toBeLessThan(1500);
+    expect(server.requests.length - from).toBe(3);
+    const [first, second, ...more] = retryWaits.since(mark);
+    expect(more).toEqual([]);
+    expect(first).toBeGreaterThanOrEqual(375); // 500 ms − 25 % jitter
+    expect(first).toBeLessThanOrEqual(500);
+    expect(second).toBeGreaterThanOrEqual(750); // 1 s − 25 %
+    expect(second).toBeLessThanOrEqual(1000);
   });
 
   it("does not retry 400 or 422", async () => {

@@ -1,5 +1,5 @@
 // The fault matrix: every fault the local server can inject, and exactly what the client does about it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ConnectionError,
   ElevenLabsAbortError,
@@ -10,6 +10,13 @@ import {
   ServerError,
 } from "../../src/index.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { retryWaits } from "../helpers/retry-sleep.ts";
+
+// The waits between attempts are recorded and skipped (the tests assert the wait chosen), except in the first test,
+// which proves end to end that the wait is really slept.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -24,6 +31,7 @@ const text = "Faults are how we learn what a client is made of.";
 /** Run a convert with one fault per request from the queue; returns outcome, attempts, elapsed ms. */
 async function run(faults: string[], options: Parameters<typeof client>[0] = {}, read: "bytes" | "iterate" = "bytes") {
   const from = mock.requests.length;
+  const mark = retryWaits.mark();
   mock.fault(...faults);
   const started = Date.now();
   let result: Uint8Array | undefined;
@@ -44,33 +52,41 @@ async function run(faults: string[], options: Parameters<typeof client>[0] = {},
     error,
     attempts: mock.requests.length - from,
     ms: Date.now() - started,
+    /** The waits between attempts the client chose (slept for real only in the first test). */
+    waits: retryWaits.since(mark),
     records: mock.requests.slice(from),
   };
 }
 
 describe("fault matrix", () => {
-  it("429 with Retry-After: 1 is honoured, then succeeds", async () => {
-    const r = await run(["429:retry-after=1"]);
-    expect(r.error).toBeUndefined();
-    expect(r.attempts).toBe(2);
-    expect(r.ms).toBeGreaterThanOrEqual(950);
-    expect(r.ms).toBeLessThan(3000);
+  it("429 with Retry-After: 1 is honoured, then succeeds (a real second)", async () => {
+    retryWaits.real = true;
+    try {
+      const r = await run(["429:retry-after=1"]);
+      expect(r.error).toBeUndefined();
+      expect(r.attempts).toBe(2);
+      expect(r.waits).toEqual([1000]);
+      expect(r.ms).toBeGreaterThanOrEqual(950);
+      expect(r.ms).toBeLessThan(3000);
+    } finally {
+      retryWaits.real = false;
+    }
   });
 
   it("429 with an HTTP date is honoured", async () => {
     const r = await run(["429:retry-after-date=2"]);
     expect(r.error).toBeUndefined();
     expect(r.attempts).toBe(2);
-    expect(r.ms).toBeGreaterThanOrEqual(900);
-    expect(r.ms).toBeLessThan(3500);
+    expect(r.waits).toHaveLength(1);
+    expect(r.waits[0]).toBeGreaterThanOrEqual(900); // 2 s ahead, at 1 s resolution
+    expect(r.waits[0]).toBeLessThanOrEqual(2000);
   });
 
   it("429 with retry-after-ms is honoured", async () => {
     const r = await run(["429:retry-after-ms=200", "429:retry-after-ms=200"]);
     expect(r.error).toBeUndefined();
     expect(r.attempts).toBe(3);
-    expect(r.ms).toBeGreaterThanOrEqual(390);
-    expect(r.ms).toBeLessThan(2000);
+    expect(r.waits).toEqual([200, 200]);
   });
 
   it("429 for ever ends in RateLimitError after the retries", async () => {
@@ -88,8 +104,11 @@ describe("fault matrix", () => {
       expect(error.statusCode).toBe(Number(status));
       expect(r.attempts).toBe(3);
       // 0.5 s and 1 s, less up to 25 % jitter
-      expect(r.ms).toBeGreaterThanOrEqual(1100);
-      expect(r.ms).toBeLessThan(3000);
+      expect(r.waits).toHaveLength(2);
+      expect(r.waits[0]).toBeGreaterThanOrEqual(375);
+      expect(r.waits[0]).toBeLessThanOrEqual(500);
+      expect(r.waits[1]).toBeGreaterThanOrEqual(750);
+      expect(r.waits[1]).toBeLessThanOrEqual(1000);
       if (status === "502") {
         expect(typeof error.body).toBe("string");
         expect(error.message).toContain("<html><head><title>502 Bad Gateway</title>");

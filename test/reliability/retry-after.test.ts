@@ -1,11 +1,17 @@
 // Retry-After and retry-after-ms are honoured only in their strict forms: delta-seconds (digits only) or an HTTP date,
 // and a whole number of milliseconds. Anything else (hex, exponents, fractions, signs, junk) falls back, instead of
 // being read by Number() / parseFloat() as a wait of 16 s, 1000 s, 0 ms …
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ElevenLabsClient } from "../../src/index.ts";
 import { retryDelayMs } from "../../src/core/retry.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { settle } from "../helpers/settle.ts";
+import { retryWaits } from "../helpers/retry-sleep.ts";
+
+// The client's wait between attempts is recorded and skipped: the test asserts which wait was chosen.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
 
 // A whole second, so that an IMF-fixdate (second precision) lands exactly.
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -72,6 +78,7 @@ describe("Retry-After through the client", () => {
   it("429 with Retry-After: 0x10 retries after the backoff, not after 16 s", { timeout: 15_000 }, async () => {
     const client = new ElevenLabsClient({ apiKey: "k", baseUrl: mock.url, maxRetries: 1 });
     const from = mock.requests.length;
+    const mark = retryWaits.mark();
     mock.fault("429:retry-after=0x10");
     // The old code waits 16 s: abort after 6 s so that it fails (with an abort error) instead of stalling.
     const result = await settle(
@@ -86,5 +93,9 @@ describe("Retry-After through the client", () => {
     expect(result.ms).toBeLessThan(3000);
     const records = mock.requests.slice(from);
     expect(records.map((r) => r.status)).toEqual([429, 200]);
+    const [wait, ...more] = retryWaits.since(mark);
+    expect(more).toEqual([]);
+    expect(wait).toBeGreaterThanOrEqual(375); // the first backoff, 500 ms less up to 25 % jitter
+    expect(wait).toBeLessThanOrEqual(500);
   });
 });

@@ -53,6 +53,7 @@ function outputFormats(): string[] {
 
 const FORMATS = outputFormats();
 const SENTENCE = "The first move is what sets everything in motion.";
+const SHORT = "First move.";
 const VOICE = "JBFqnCBsd6RMkjVDRZzb";
 
 interface Result {
@@ -249,13 +250,16 @@ describe.each(FORMATS)("%s", (format) => {
   });
 
   it("changes with the seed and with the voice", async () => {
-    const seeded = await collect({ format, seed: 1 });
-    const otherSeed = await collect({ format, seed: 2 });
-    const otherVoice = await collect({ format, voiceId: "21m00Tcm4TlvDq8ikWAM" });
-    expect(equalBytes(seeded.bytes, result.bytes)).toBe(false);
+    // A short text: what varies is the voice's pitch, which shows in any length of speech (and costs a fifth).
+    const text = SHORT;
+    const plain = await collect({ format, text });
+    const seeded = await collect({ format, text, seed: 1 });
+    const otherSeed = await collect({ format, text, seed: 2 });
+    const otherVoice = await collect({ format, text, voiceId: "21m00Tcm4TlvDq8ikWAM" });
+    expect(equalBytes(seeded.bytes, plain.bytes)).toBe(false);
     expect(equalBytes(seeded.bytes, otherSeed.bytes)).toBe(false);
-    expect(equalBytes(otherVoice.bytes, result.bytes)).toBe(false);
-    expect(equalBytes((await collect({ format, seed: 1 })).bytes, seeded.bytes)).toBe(true);
+    expect(equalBytes(otherVoice.bytes, plain.bytes)).toBe(false);
+    expect(equalBytes((await collect({ format, text, seed: 1 })).bytes, seeded.bytes)).toBe(true);
   });
 });
 

@@ -45,7 +45,8 @@ function expectBodyTimeout(error: unknown): void {
   expect((error as ElevenLabsTimeoutError).phase).toBe("body");
 }
 
-describe("the idle timeout defaults to at most timeoutInSeconds", () => {
+// Independent requests, each with its own stalled response: run side by side, the four waits overlap.
+describe.concurrent("the idle timeout defaults to at most timeoutInSeconds", () => {
   it("client { timeoutInSeconds: 0.5 }: a stalled body fails within 2 s", { timeout: 15_000 }, async () => {
     const r = await stalled(client({ timeoutInSeconds: 0.5 }));
     expectBodyTimeout(r.error);

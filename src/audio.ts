@@ -89,20 +89,28 @@ export class AudioStream extends ReadableStream<Uint8Array> implements AudioMeta
     return read(this.#fresh());
   }
 
+  // getReader(), pipeTo(), pipeThrough() and tee() on a stream already read: the same ElevenLabsError, not the
+  // platform's TypeError (or, for a stream read to its end, a silent empty read). Patched on the prototype, not
+  // declared: the platforms type these methods' overloads differently (DOM, Node).
+  static {
+    for (const name of ["getReader", "pipeTo", "pipeThrough", "tee"] as const) {
+      const original = ReadableStream.prototype[name] as (...args: unknown[]) => unknown;
+      Object.defineProperty(AudioStream.prototype, name, {
+        value(this: AudioStream, ...args: unknown[]) {
+          if (this.locked || (name !== "getReader" && this.#state.read)) {
+            if (name === "pipeTo") return Promise.reject(alreadyRead());
+            throw alreadyRead();
+          }
+          return original.apply(this, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
   /** The same iterator; with `{ preventCancel: true }`, leaving the loop early leaves the stream open. */
   values(options?: { preventCancel?: boolean }): AsyncIteratorObject<Uint8Array, BuiltinIteratorReturn, unknown> {
     return read(this.#fresh(), options?.preventCancel);
   }
 }
-
-// getReader() on a stream that is being read is the same ElevenLabsError, not the platform's TypeError. Patched on
-// the prototype, not declared: the platforms' typings of getReader's overloads differ (DOM, Node).
-const getReader = ReadableStream.prototype.getReader;
-Object.defineProperty(AudioStream.prototype, "getReader", {
-  value(this: AudioStream, ...args: Parameters<typeof getReader>) {
-    if (this.locked) throw alreadyRead();
-    return getReader.apply(this, args);
-  },
-  writable: true,
-  configurable: true,
-});

@@ -100,6 +100,11 @@ export function words(alignment: Alignment, locale?: string): TimedWord[] {
 /** Words grouped into cues: at most maxCharacters and maxSeconds each, a sentence's end closing its cue. */
 function cues(input: Alignment | readonly TimedWord[], options: CaptionOptions): TimedWord[] {
   const list = Array.isArray(input) ? (input as readonly TimedWord[]) : words(input as Alignment);
+  list.forEach(({ word, start, end }, i) => {
+    if (typeof word !== "string" || !Number.isFinite(start) || !Number.isFinite(end)) {
+      throw new ValidationError(`words[${i}]`, "must be { word: string, start: seconds, end: seconds }");
+    }
+  });
   const maxCharacters = options.maxCharacters ?? 42;
   const maxSeconds = options.maxSeconds ?? 6;
   if (!(maxCharacters >= 1)) throw new ValidationError("maxCharacters", `must be at least 1, got ${maxCharacters}`);

@@ -110,6 +110,7 @@ function segments(text: string, start: number, end: number, granularity: "senten
  * boundaries. A single word longer than the limit is a ValidationError.
  */
 export function splitText(text: string, limit: number): TextChunk[] {
+  if (typeof text !== "string") throw new ValidationError("text", `must be a string, got ${typeof text}`);
   if (!Number.isInteger(limit) || limit < 1)
     throw new ValidationError("maxCharacters", `must be a whole number ≥ 1, got ${limit}`);
   const paragraphs: Unit[] = [];
@@ -332,7 +333,13 @@ export function convertLongForm(
       if (pump.requestId) ids.push(pump.requestId);
       progress.chunksDone++;
       progress.charactersDone += length(chunk.text);
-      options.onProgress?.({ ...progress });
+      try {
+        options.onProgress?.({ ...progress });
+      } catch (cause) {
+        throw new ElevenLabsError(`onProgress threw: ${cause instanceof Error ? cause.message : String(cause)}`, {
+          cause,
+        });
+      }
     }
   }
 

@@ -220,7 +220,7 @@ export function createTransport(config: TransportConfig): Transport {
             release();
             return { response };
           }
-          const guarded = guard(source, idleTimeoutMs, controller, signal, release, redact);
+          const guarded = guard(source, idleTimeoutMs, controller, signal, release, redact, call.audio === true);
           if (!call.onBody)
             return { response: new Response(plain(guarded), { status, statusText, headers: responseHeaders }) };
           call.onBody(guarded, response);
@@ -304,7 +304,10 @@ function networkFailure(cause: unknown): string | undefined {
     const code = "code" in e ? String(e.code) : "";
     if (NETWORK_CODES.test(code)) return `${code}: ${(e as Error).message}`;
   }
-  if (cause instanceof TypeError && NETWORK_MESSAGES.test(cause.message)) return cause.message;
+  if (cause instanceof TypeError && NETWORK_MESSAGES.test(cause.message)) {
+    // undici's reason, when it gives one ("fetch failed (bad port)").
+    return cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message;
+  }
   return undefined;
 }
 
@@ -411,8 +414,10 @@ function guard(
   caller: AbortSignal | undefined,
   release: () => void,
   redact: Redactor,
+  audio: boolean,
 ): BodySource {
   const reader = body.getReader();
+  let received = 0; // bytes: an audio body that ends empty is an error, not silence
   // The read waiting for data: an abort (the caller's, or a timeout) errors it at once, even where the body's own
   // stream (a custom fetch's) does not react to the abort.
   let waiting: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -466,8 +471,10 @@ function guard(
         since = undefined;
         if (done) {
           end();
-          out.close();
+          if (audio && received === 0) out.error(new ElevenLabsError("the API answered with an empty body, not audio"));
+          else out.close();
         } else {
+          received += value.byteLength;
           out.enqueue(value);
         }
       } catch (cause) {

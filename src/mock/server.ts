@@ -3,6 +3,7 @@
  * answering with real audio in every output format, with the real API's headers and error shapes, fault injection,
  * and a record of the requests (the API key redacted).
  */
+import { ElevenLabsError, ValidationError } from "../core/errors.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -106,6 +107,10 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start a local ElevenLabs-compatible server. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const engines = ["auto", "flite", "tone"];
+  if (options.engine !== undefined && !engines.includes(options.engine)) {
+    throw new ValidationError("engine", `must be one of ${engines.join(", ")}, got ${JSON.stringify(options.engine)}`);
+  }
   // Every package a request could need is checked now, all at once: a missing one never fails a request later.
   const { speech } = checkMockPackages({
     ...(options.engine ? { engine: options.engine } : {}),
@@ -436,9 +441,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   async function listen(server: Server, port: number, host: string): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
+      const fail = (error: NodeJS.ErrnoException): void => {
+        const why: Record<string, string> = {
+          EADDRINUSE: `port ${port} is in use (another server?); choose another port, or 0 for a free one`,
+          EADDRNOTAVAIL: `${host} is not an address of this machine`,
+          EACCES: `port ${port} needs privileges; choose a port above 1023`,
+        };
+        const message = `cannot listen on ${host}:${port}: ${why[error.code ?? ""] ?? error.message}`;
+        reject(new ElevenLabsError(message, { cause: error }));
+      };
+      server.once("error", fail);
       server.listen(port, host, () => {
-        server.off("error", reject);
+        server.off("error", fail);
         resolve();
       });
     });

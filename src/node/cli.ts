@@ -19,7 +19,7 @@ import { LongFormChunkError } from "../long-form.js";
 import { MissingDependencyError, SPEECH_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
-import { play } from "./play.js";
+import { findPlayer, play, PlayerNotFoundError } from "./play.js";
 import { extensionFor, OutputPathError, recordResponses, speak, type SpeakProgress } from "./speak.js";
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4, sigint: 130, sigterm: 143 } as const;
@@ -105,6 +105,8 @@ const CLI_NAMES: Record<string, string> = {
   "request.seed": "--seed",
   voiceId: "--voice",
   baseUrl: "--base-url",
+  fault: "--fault",
+  engine: "--engine",
 };
 
 /** A failed response's status line ("502 Bad Gateway") and what the body says, in one short line. */
@@ -282,6 +284,16 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const text = source === "-" ? await readAll(io.stdin) : source;
   const out = values.out ?? `speech.${extensionFor(format)}`;
   const toStdout = out === "-";
+  // --play needs a player: looked for before the request, so that nothing is billed for audio that cannot play.
+  if (values.play && !toStdout) {
+    await findPlayer().catch((error: unknown) => {
+      if (!(error instanceof PlayerNotFoundError)) throw error;
+      throw new UsageError(
+        "--play needs mpv or ffplay on PATH, and neither was found: install one (apt install mpv, brew install mpv, " +
+          "winget install mpv; or ffmpeg for ffplay), or leave out --play",
+      );
+    });
+  }
   const showProgress = io.stderr.isTTY === true && !values.json;
 
   // Ctrl-C / SIGTERM: abort the request; speak() removes the partial file; exit 130 / 143.
@@ -379,6 +391,8 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
     ...(values.fault ? { faults: values.fault } : {}),
     ...(values.engine ? { engine: values.engine as "auto" | "tone" } : {}),
   });
+  // The hints use a key the server accepts (the first --api-key, else any key at all).
+  const key = values["api-key"]?.[0] ?? "any";
   io.stderr.write(
     `Local ElevenLabs-compatible server on ${server.url}\n` +
       (server.engine === "tone"
@@ -386,8 +400,8 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
           ? "  speech: a tone (--engine tone)\n"
           : `  speech: a tone (for offline speech: npm install -D ${SPEECH_PACKAGE})\n`
         : "  speech: Flite (offline)\n") +
-      `  try: ELEVENLABS_API_KEY=any npx elevenlabs-fetch speak "Hello" --base-url ${server.url}\n` +
-      `  or:  curl -s -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: any" ` +
+      `  try: ELEVENLABS_API_KEY=${key} npx elevenlabs-fetch speak "Hello" --base-url ${server.url}\n` +
+      `  or:  curl -sf -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: ${key}" ` +
       `-H "content-type: application/json" -d '{"text":"Hello"}' -o hello.mp3\n` +
       "Ctrl-C stops it.\n",
   );

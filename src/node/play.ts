@@ -52,8 +52,8 @@ async function onPath(name: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** mpv when installed, else ffplay. */
-async function findPlayer(): Promise<Player> {
+/** mpv when installed, else ffplay; PlayerNotFoundError when neither is (checked before anything is billed). */
+export async function findPlayer(): Promise<Player> {
   for (const name of ["mpv", "ffplay"] as const) {
     const command = await onPath(name);
     if (command) return { command, args: PLAYERS[name].concat(name === "mpv" ? ["-"] : []) };

@@ -1,5 +1,5 @@
 /** Node-only: synthesise text to a file, with progress, as the CLI and `npm start` do. */
-import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { lstat, open, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
@@ -124,9 +124,14 @@ const PROBLEMS: Record<string, string> = {
   ENAMETOOLONG: "the name is too long",
 };
 
-/** Checks the output path and creates `<file>.partial`, before anything is sent. */
-async function openOutput(out: string): Promise<{ file: string; partial: string; handle: FileHandle }> {
-  const file = resolve(out);
+/**
+ * Checks the output path and opens what is written, before anything is sent: `<file>.partial`, renamed over the file
+ * when complete (the target of a symlink, so the link stays), or the file itself when it is a device, a pipe or a
+ * socket (`-o /dev/null`, a FIFO), which a rename would replace.
+ */
+async function openOutput(out: string): Promise<{ file: string; partial?: string; handle: FileHandle }> {
+  let file = resolve(out);
+  if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) file = await realpath(file).catch(() => file);
   const dir = dirname(file);
   const info = await stat(file).catch(() => undefined);
   if (info?.isDirectory()) {
@@ -135,12 +140,13 @@ async function openOutput(out: string): Promise<{ file: string; partial: string;
   const folder = await stat(dir).catch(() => undefined);
   if (!folder) throw new OutputPathError(out, `the directory ${dir} does not exist (create it first)`);
   if (!folder.isDirectory()) throw new OutputPathError(out, `${dir} is not a directory`);
-  const partial = `${file}.partial`;
+  const special = info !== undefined && !info.isFile();
+  const partial = special ? undefined : `${file}.partial`;
   try {
-    return { file, partial, handle: await open(partial, "w") };
+    return { file, ...(partial ? { partial } : {}), handle: await open(partial ?? file, "w") };
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? "");
-    throw new OutputPathError(out, `cannot write ${partial}: ${PROBLEMS[code] ?? code}`, error);
+    throw new OutputPathError(out, `cannot write ${partial ?? file}: ${PROBLEMS[code] ?? code}`, error);
   }
 }
 
@@ -199,11 +205,11 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
         preventClose: toStdout,
         ...(options.abortSignal ? { signal: options.abortSignal } : {}),
       });
-    if (output) await rename(output.partial, output.file);
+    if (output?.partial) await rename(output.partial, output.file);
   } catch (error) {
     if (output) {
       await output.handle.close().catch(() => undefined);
-      await rm(output.partial, { force: true });
+      if (output.partial) await rm(output.partial, { force: true });
     }
     throw options.abortSignal?.aborted && options.abortSignal.reason instanceof Error
       ? options.abortSignal.reason

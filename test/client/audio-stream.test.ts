@@ -35,6 +35,13 @@ describe("reading an AudioStream twice", () => {
     ["bytes() then for await", (a: AudioStream) => a.bytes(), drain],
     ["bytes() then blob()", (a: AudioStream) => a.bytes(), (a: AudioStream) => a.blob()],
     ["bytes() then values()", (a: AudioStream) => a.bytes(), (a: AudioStream) => a.values().next()],
+    ["bytes() then pipeTo()", (a: AudioStream) => a.bytes(), (a: AudioStream) => a.pipeTo(new WritableStream())],
+    ["bytes() then tee()", (a: AudioStream) => a.bytes(), (a: AudioStream) => a.tee()],
+    [
+      "bytes() then pipeThrough()",
+      (a: AudioStream) => a.bytes(),
+      (a: AudioStream) => a.pipeThrough(new TransformStream<Uint8Array, Uint8Array>()),
+    ],
   ])("%s: an ElevenLabsError that says it was already read", async (_, first, second) => {
     const error = await secondRead(first, second);
     expect(error).toBeInstanceOf(ElevenLabsError);

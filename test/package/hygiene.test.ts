@@ -135,3 +135,13 @@ describe("the changelog", () => {
     expect(changelog).toMatch(new RegExp(`^## ${version.replaceAll(".", "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m"));
   });
 });
+
+describe("the README", () => {
+  it("is for users: at most 300 lines, starting with the two commands that work on a fresh machine", async () => {
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    expect(readme.split("\n").length).toBeLessThanOrEqual(300);
+    const firstCode = readme.slice(0, 1200);
+    expect(firstCode).toContain("npm install && npm start");
+    expect(firstCode).toContain("npm install && npm test");
+  });
+});

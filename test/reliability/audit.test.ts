@@ -356,3 +356,37 @@ describe("json() helper stays in use", () => {
     expect((error as Error).message).toContain("invalid_api_key: Invalid API key");
   });
 });
+
+describe("what the second outside tester found", () => {
+  it("a 200 audio answer with an empty body is an error, not silence", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "audio/mpeg", "content-length": "0" });
+      res.end();
+    });
+    const audio = await client().textToSpeech.convert("v", { text });
+    const error = await audio.bytes().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ElevenLabsError);
+    expect((error as Error).message).toContain("empty body");
+  });
+
+  it("a throwing onProgress, splitText(null) and malformed caption words are ElevenLabsErrors", async () => {
+    const { splitText, toWebVtt } = await import("../../src/index.ts");
+    expect(() => splitText(null as never, 10)).toThrow(ValidationError);
+    expect(() => toWebVtt([{ text: "a" } as never])).toThrow(ValidationError);
+    server.handle(audio(MP3));
+    const stream = convertLongForm(
+      client(),
+      "v",
+      { text: "One. Two." },
+      {
+        maxCharacters: 5,
+        onProgress: () => {
+          throw new Error("progress bug");
+        },
+      },
+    );
+    const error = await stream.bytes().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ElevenLabsError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});

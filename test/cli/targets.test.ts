@@ -1,0 +1,106 @@
+// What an outside tester of the CLI found next: -o onto a device, a pipe or a symlink must not replace it; --play
+// without a player must stop before the request; the local server's start-up errors and hints must be the CLI's.
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { lstat, readFile, readlink, symlink, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ElevenLabsError, ValidationError } from "../../src/index.ts";
+import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { EXIT } from "../../src/node/cli.ts";
+import { fakePlayers } from "../helpers/fake-players.ts";
+import { tempDir } from "../helpers/tmp.ts";
+import { runCli } from "./run.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+let mock: MockServer;
+let dir: string;
+beforeAll(async () => {
+  mock = await startMockServer({ engine: "tone" });
+  dir = await tempDir("cli-targets-");
+});
+afterAll(() => mock.close());
+
+describe("speak -o onto what is not a regular file", () => {
+  it("a symlink: its target gets the audio, the link stays a link", async () => {
+    const target = join(dir, "target.mp3");
+    const link = join(dir, "link.mp3");
+    await writeFile(target, "old");
+    await symlink(target, link);
+    const r = await runCli(mock.url, ["speak", "Through a link.", "-o", link]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe(target);
+    expect((await readFile(target)).byteLength).toBeGreaterThan(1000);
+  });
+
+  it("a named pipe: the reader gets the audio, and the pipe stays a pipe", async () => {
+    const fifo = join(dir, "audio.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const received = new Promise<number>((done) => {
+      let bytes = 0;
+      createReadStream(fifo)
+        .on("data", (d) => (bytes += d.length))
+        .on("end", () => done(bytes));
+    });
+    const r = await runCli(mock.url, ["speak", "Through a pipe.", "-o", fifo]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(await received).toBeGreaterThan(1000);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it("/dev/null stays a device", async () => {
+    const r = await runCli(mock.url, ["speak", "Into the void.", "-o", "/dev/null"]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect((await lstat("/dev/null")).isCharacterDevice()).toBe(true);
+  });
+});
+
+describe("--play without a player", () => {
+  it("is a usage error before the request, in the CLI's words", async () => {
+    const players = await fakePlayers([]);
+    const from = mock.requests.length;
+    const r = await runCli(mock.url, ["speak", "Unplayable.", "-o", join(dir, "p.mp3"), "--play"], {
+      env: { PATH: `${players.bin}:/nonexistent` },
+    });
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toContain("--play needs mpv or ffplay on PATH");
+    expect(r.err).not.toContain("writeFile");
+    expect(mock.requests.length).toBe(from);
+  });
+});
+
+describe("the local server's start", () => {
+  it("a port in use is an ElevenLabsError that says so; an unknown engine a ValidationError", async () => {
+    const error = await startMockServer({ engine: "tone", port: mock.port }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ElevenLabsError);
+    expect((error as Error).message).toBe(
+      `cannot listen on 127.0.0.1:${mock.port}: port ${mock.port} is in use (another server?); choose another port, or 0 for a free one`,
+    );
+    await expect(startMockServer({ engine: "nope" as never })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("npx elevenlabs-fetch mock: a busy port without a stack; hints with the key it accepts; --fault named", async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; err: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "src/node/cli.ts", "mock", ...args], { cwd: ROOT });
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+          if (err.includes("Ctrl-C stops it.")) child.kill("SIGINT");
+        });
+        child.on("exit", (code) => done({ code, err }));
+      });
+    const busy = await run(["--port", String(mock.port), "--engine", "tone"]);
+    expect(busy.code).toBe(1);
+    expect(busy.err).toContain(`port ${mock.port} is in use`);
+    expect(busy.err).not.toMatch(/\n\s+at /);
+    const keyed = await run(["--port", "0", "--engine", "tone", "--api-key", "good-key"]);
+    expect(keyed.err).toContain("ELEVENLABS_API_KEY=good-key npx elevenlabs-fetch speak");
+    expect(keyed.err).toContain('-H "xi-api-key: good-key"');
+    const fault = await run(["--port", "0", "--fault", "nope"]);
+    expect(fault.code).toBe(EXIT.usage);
+    expect(fault.err).toContain("Invalid --fault: unknown fault");
+  });
+});

@@ -1,11 +1,21 @@
 import { tempDir } from "../helpers/tmp.ts";
+import { useShortTones } from "../helpers/short-tone.ts";
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { EXIT } from "../../src/node/cli.ts";
 import { runCli } from "./run.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
+
+// Retries (after a 500 or an unreachable host) wait no real time here: test/client/retry.test.ts covers the waits.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
+// Long text, short audio (see the helper): what the long-text tests check is the stitching and the progress.
+vi.mock("../../src/mock/audio/tone.ts", async (original) =>
+  (await import("../helpers/short-tone.ts")).withShortTones(await original()),
+);
 
 let mock: MockServer;
 let dir: string;
@@ -57,6 +67,7 @@ describe("elevenlabs-fetch CLI", () => {
   });
 
   it("speak stitches long text from stdin into one file, with a progress bar", async () => {
+    useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
     const text = corpus(21_000);
     const file = join(dir, "long.pcm");

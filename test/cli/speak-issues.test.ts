@@ -2,11 +2,21 @@
 // --json for every outcome, a progress bar that ends at 100 % with the exact size, short error texts.
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { EXIT } from "../../src/node/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { useShortTones } from "../helpers/short-tone.ts";
 import { runCli } from "./run.ts";
+
+// Retries (after a 500 or an unreachable host) wait no real time here: test/client/retry.test.ts covers the waits.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
+// Long text, short audio (see the helper): what the long-text tests check is the stitching and the progress.
+vi.mock("../../src/mock/audio/tone.ts", async (original) =>
+  (await import("../helpers/short-tone.ts")).withShortTones(await original()),
+);
 
 let mock: MockServer;
 let dir: string;
@@ -109,6 +119,7 @@ describe("-o - with --json (item 7)", () => {
 
 describe("--json (item 11)", () => {
   it("long text gives every request id and the summed character cost", async () => {
+    useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
     const text = corpus(21_000);
     const from = mock.requests.length;
@@ -185,6 +196,7 @@ describe("error text (item 12)", () => {
 
 describe("the progress bar (item 8)", () => {
   it("knows the chunk count from the start, ends at 100 % with the file's exact size, and clears each line", async () => {
+    useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
     const file = join(dir, "bar.pcm");
     const r = await cli(["speak", "-", "-o", file, "--format", "pcm_8000"], { stdin: corpus(21_000), tty: true });

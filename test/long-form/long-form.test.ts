@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   convertLongForm,
   ElevenLabsClient,
@@ -11,20 +11,14 @@ import {
 import { hasId3v1, mp3HeaderLength } from "../../src/core/mp3.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
+import { useShortTones } from "../helpers/short-tone.ts";
 import { corpus } from "./corpus.ts";
 
-// What the 50,000-character test proves is the split, the requests and the join, not the audio's length: with
-// `shortTone.on`, the local server's tone engine gives each sentence a 300 ms note instead of 60 ms per character
-// (240 s of MP3 instead of 50 minutes, which took ~20 s to encode), still several MP3 frames per sentence.
-const shortTone = vi.hoisted(() => ({ on: false }));
-vi.mock("../../src/mock/audio/tone.ts", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/mock/audio/tone.ts")>();
-  return {
-    ...original,
-    toneFor: (text: string, ...rest: [number, number, number]) =>
-      original.toneFor(shortTone.on ? text.slice(0, 1) : text, ...rest),
-  };
-});
+// What the 50,000-character test proves is the split, the requests and the join, not the audio's length: short tones
+// make it 240 s of MP3 instead of 50 minutes (which took ~20 s to encode), still several MP3 frames per sentence.
+vi.mock("../../src/mock/audio/tone.ts", async (original) =>
+  (await import("../helpers/short-tone.ts")).withShortTones(await original()),
+);
 
 const TEXT = corpus(50_000);
 const count = (s: string) => [...s].length;
@@ -117,8 +111,7 @@ describe("convertLongForm against the local server", () => {
   afterAll(() => mock.close());
 
   it("50,000 characters become one MP3 that frame-walks cleanly at the requested rate, with bounded concurrency", async () => {
-    shortTone.on = true;
-    onTestFinished(() => void (shortTone.on = false));
+    useShortTones();
     const from = mock.requests.length;
     const progress: LongFormProgress[] = [];
     const audio = convertLongForm(

@@ -1,8 +1,13 @@
 // Only network failures are ConnectionErrors (and retried). A bug in a custom fetch, a RangeError, a TypeError that
 // is not fetch's network error: an ElevenLabsError that keeps the original as `cause`, thrown at once.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectionError, ElevenLabsClient, ElevenLabsError } from "../../src/index.ts";
 import { settle } from "../helpers/settle.ts";
+
+// Retries wait no real time here (what is counted is the attempts); test/client/retry.test.ts covers the waits.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
 
 /** A client whose fetch always throws `error()`, counting its calls. */
 function throwing(error: () => unknown, maxRetries: number) {

@@ -1,8 +1,13 @@
 // The API key never leaks: not in errors (message, cause, JSON, inspect), the client, the server's records, or logs.
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ElevenLabsClient, ElevenLabsError, ValidationError } from "../../src/index.ts";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+
+// Retries wait no real time here (what is counted is the attempts); test/client/retry.test.ts covers the waits.
+vi.mock("../../src/core/retry.ts", async (original) =>
+  (await import("../helpers/retry-sleep.ts")).recordRetrySleeps(await original()),
+);
 
 const KEY = "sk_super_secret_0123456789abcdef";
 let mock: MockServer;

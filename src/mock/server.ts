@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { checkMockPackages, type PackageResolver } from "./deps.js";
 import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
+import { exampleFor } from "./example.js";
 import { checkSpeechRequest } from "./models.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
 
@@ -277,6 +278,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (fault?.name === "json-200") {
       return reply(200, { detail: { status: "internal_error", message: "An error occurred (mock json-200 fault)" } });
     }
+    // An operation that answers JSON and has no handler here: a value valid against its response schema, so that a
+    // dropped-in spec gives a working server for every path.
+    const audioAnswer = op.successTypes.some((t) => t.startsWith("audio/") || t === "application/octet-stream");
+    if (!audioAnswer && op.successJson !== undefined) return reply(200, exampleFor(spec.doc, op.successJson));
     await speak(op, input, url, res, record, fault);
   }
 

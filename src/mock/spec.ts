@@ -32,6 +32,8 @@ export interface Operation {
   successTypes: string[];
   /** Whether the request body is JSON (an object schema under application/json). */
   jsonBody: boolean;
+  /** The 200 response's JSON schema (refs unresolved), when it answers JSON and not audio. */
+  successJson?: unknown;
   /** Defaults of the query parameters, from their schemas (e.g. output_format → mp3_44100_128). */
   queryDefaults: Record<string, unknown>;
   /** Defaults of the JSON body's top-level fields, from their schemas (e.g. model_id → eleven_multilingual_v2). */
@@ -241,6 +243,9 @@ export async function loadSpec(specPath?: string | URL): Promise<LoadedSpec> {
         ...(apiKeyHeader ? { apiKeyHeader } : {}),
         successTypes,
         jsonBody: bodySchema !== undefined,
+        ...(isObject(ok) && isObject(ok.content) && isObject(ok.content["application/json"])
+          ? { successJson: (ok.content["application/json"] as JsonObject).schema ?? {} }
+          : {}),
         match(pathname) {
           const m = pattern.exec(pathname);
           if (!m) return undefined;

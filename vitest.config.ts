@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  * - unit: in-process tests of src/ and scripts/: no build, no packing, no other runtime or browser, and little CPU,
  *   so that it stays within 20 s on a 2-core machine. A new test file is a unit test unless listed below.
  * - slow: needs no build either, but each file costs seconds of CPU: the 10,000-request soak, the audio codec matrix,
- *   and the generator with the TypeScript compiler.
+ *   and the generator's command lines with the TypeScript compiler.
  * - integration: needs dist/ (the package imported by name, examples, the built CLI), the packed tarball, other
  *   runtimes or a browser. Only this project's global setup builds dist/ (when the build's inputs changed).
  */
@@ -14,6 +14,7 @@ const SLOW = [
   "test/reliability/load.test.ts",
   "test/mock/audio.test.ts",
   "test/generate/generate.test.ts",
+  "test/generate/spec-extract.test.ts",
   "test/client/regenerate.test.ts",
 ];
 const INTEGRATION = [

@@ -3,10 +3,10 @@ import { defineConfig } from "vitest/config";
 /**
  * Three projects, one run: `npm test` runs them all (what CI runs); `npm run test:unit` runs only "unit".
  *
- * - unit: in-process tests of src/ and scripts/: no build, no packing, no other runtime or browser, and little CPU,
- *   so that it stays within 20 s on a 2-core machine. A new test file is a unit test unless listed below.
- * - slow: needs no build either, but each file costs seconds of CPU: the 10,000-request soak, the audio codec matrix,
- *   and the generator's command lines with the TypeScript compiler.
+ * - unit: in-process tests of src/ and scripts/: no build, no Node.js child process (tsx, Prism, npm, the generator's
+ *   command line), little CPU; within 20 s on a 2-core machine. A new test file is a unit test unless listed below.
+ * - slow: needs no build either, but starts Node.js processes or costs seconds of CPU: the 10,000-request soak, the
+ *   audio codec matrix, the generator with the TypeScript compiler, the CLI and local server as processes, Prism.
  * - integration: needs dist/ (the package imported by name, examples, the built CLI), the packed tarball, other
  *   runtimes or a browser. Only this project's global setup builds dist/ (when the build's inputs changed).
  */
@@ -16,6 +16,10 @@ const SLOW = [
   "test/generate/generate.test.ts",
   "test/generate/spec-extract.test.ts",
   "test/client/regenerate.test.ts",
+  "test/cli/signals.test.ts",
+  "test/cli/targets.test.ts",
+  "test/mock/deps.test.ts",
+  "test/contract/differential.test.ts",
 ];
 const INTEGRATION = [
   "test/bench/**/*.test.ts",

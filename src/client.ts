@@ -144,7 +144,7 @@ export class ElevenLabsClient {
       fetch: (request: Request) => transport(request),
       ...(headers ? { headers } : {}),
     });
-    const middleware = new Set<Middleware>();
+    const middleware: Middleware[] = [];
     this.raw = shield(raw, middleware, this.baseUrl);
     this.textToSpeech = new TextToSpeech(raw, transport, middleware);
   }

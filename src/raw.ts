@@ -66,7 +66,7 @@ export interface RawClient<P extends {} = paths> {
  * thrown turned into an ElevenLabsError (its `cause` the original), and the middleware registered with use() noted,
  * so that the facade's calls build the web Request that middleware expects.
  */
-export function shield(raw: Client<paths>, middleware: Set<Middleware>, baseUrl: string): RawClient {
+export function shield(raw: Client<paths>, middleware: Middleware[], baseUrl: string): RawClient {
   const wrap = (cause: unknown, what: string): ElevenLabsError =>
     cause instanceof ElevenLabsError
       ? cause
@@ -96,11 +96,16 @@ export function shield(raw: Client<paths>, middleware: Set<Middleware>, baseUrl:
       } catch (cause) {
         throw wrap(cause, "use");
       }
-      for (const m of added) if (m) middleware.add(m);
+      // The same list as openapi-fetch keeps (it does not expose its own): a middleware added twice and ejected once
+      // is still there.
+      for (const m of added) if (m) middleware.push(m);
     },
     eject(...removed: Middleware[]) {
       raw.eject(...removed);
-      for (const m of removed) middleware.delete(m);
+      for (const m of removed) {
+        const at = middleware.indexOf(m);
+        if (at !== -1) middleware.splice(at, 1);
+      }
     },
   };
   for (const [name, method] of Object.entries(raw)) {

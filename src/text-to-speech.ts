@@ -152,10 +152,10 @@ export function checkRequestOptions(options: unknown, prefix = "requestOptions")
 export class TextToSpeech {
   readonly #raw: Client<paths>;
   readonly #transport: Transport;
-  readonly #middleware: ReadonlySet<Middleware>;
+  readonly #middleware: readonly Middleware[];
 
   /** @internal Built by ElevenLabsClient. */
-  constructor(raw: Client<paths>, transport: Transport, middleware: ReadonlySet<Middleware> = new Set()) {
+  constructor(raw: Client<paths>, transport: Transport, middleware: readonly Middleware[] = []) {
     this.#raw = raw;
     this.#transport = transport;
     this.#middleware = middleware;
@@ -192,7 +192,7 @@ export class TextToSpeech {
     // Without middleware, the transport hands the guarded response body over here, and the AudioStream is built on
     // it: one stream layer. Middleware sees web Requests and Responses whose bodies it may read (clone()), so then
     // the audio is taken from the response openapi-fetch hands back.
-    const light = this.#middleware.size === 0;
+    const light = this.#middleware.length === 0;
     let audio: AudioStream | undefined;
     if (light) call.onBody = (source, response) => (audio = new AudioStream(source, metadataFrom(response.headers)));
     const { response, data, error } = await this.#raw.POST("/v1/text-to-speech/{voice_id}", {

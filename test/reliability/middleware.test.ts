@@ -108,4 +108,13 @@ describe("middleware on client.raw", () => {
     expect((error as AuthenticationError).message).toContain("nope: refused here");
     expect(mock.requests.length).toBe(from);
   });
+
+  it("a middleware added twice and ejected once still applies, to the facade too", async () => {
+    const c = client();
+    c.raw.use(addHeader, addHeader);
+    c.raw.eject(addHeader);
+    const r = await convert(c);
+    expect(r.error).toBeUndefined();
+    expect(r.records[0]!.headers["x-mw"]).toBe("1");
+  });
 });

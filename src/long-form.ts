@@ -5,7 +5,7 @@
  *
  * A free function rather than a method, so that the core client stays tiny for those who never use it.
  */
-import { AudioStream } from "./audio.js";
+import { AudioStream, type AudioMetadata } from "./audio.js";
 import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
@@ -38,6 +38,8 @@ export interface LongFormProgress {
   charactersTotal: number;
   /** Audio bytes handed over so far. */
   bytes: number;
+  /** What the response of the chunk just completed said about it: request id, character cost, content type. */
+  chunk: AudioMetadata;
 }
 
 export interface LongFormOptions {
@@ -155,12 +157,20 @@ export function splitText(text: string, limit: number): TextChunk[] {
   return chunks;
 }
 
+/** The metadata of an AudioStream, without the stream. */
+const metadataOf = ({ requestId, characterCost, historyItemId, contentType }: AudioMetadata): AudioMetadata => ({
+  requestId,
+  characterCost,
+  historyItemId,
+  contentType,
+});
+
 /** An in-order queue of one chunk's audio, filled as it arrives and drained by the output stream. */
 class Pump {
   parts: Uint8Array[] = [];
   done = false;
   error: unknown;
-  requestId: string | undefined;
+  metadata: AudioMetadata = {};
   #wake: (() => void) | undefined;
   readonly headers: Promise<void>;
 
@@ -243,7 +253,7 @@ export function convertLongForm(
   }
   const mp3 = codec === "mp3";
   const total = { chunks: chunks.length, characters: chunks.reduce((n, c) => n + length(c.text), 0) };
-  const progress: LongFormProgress = {
+  const progress: Omit<LongFormProgress, "chunk"> = {
     chunksDone: 0,
     chunksTotal: total.chunks,
     charactersDone: 0,
@@ -273,7 +283,7 @@ export function convertLongForm(
       }
       try {
         const audio = await client.textToSpeech.convert(voiceId, body, requestOptions);
-        pump.requestId = audio.requestId;
+        pump.metadata = metadataOf(audio);
         arrived();
         let head: Uint8Array | undefined = i > 0 && mp3 ? new Uint8Array(0) : undefined;
         let tail = new Uint8Array(0); // the last 128 bytes are held back: they may be an ID3v1 tag
@@ -330,11 +340,11 @@ export function convertLongForm(
       } catch (error) {
         throw failure ?? error;
       }
-      if (pump.requestId) ids.push(pump.requestId);
+      if (pump.metadata.requestId) ids.push(pump.metadata.requestId);
       progress.chunksDone++;
       progress.charactersDone += length(chunk.text);
       try {
-        options.onProgress?.({ ...progress });
+        options.onProgress?.({ ...progress, chunk: pump.metadata });
       } catch (cause) {
         throw new ElevenLabsError(`onProgress threw: ${cause instanceof Error ? cause.message : String(cause)}`, {
           cause,

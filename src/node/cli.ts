@@ -20,7 +20,7 @@ import { MissingDependencyError, SPEECH_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { findPlayer, play, PlayerNotFoundError } from "./play.js";
-import { extensionFor, OutputPathError, recordResponses, speak, type SpeakProgress } from "./speak.js";
+import { extensionFor, OutputPathError, speak, type SpeakProgress } from "./speak.js";
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4, sigint: 130, sigterm: 143 } as const;
 
@@ -275,11 +275,9 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got ${values.seed}`);
     }
   }
-  const recorder = recordResponses();
   const client = new ElevenLabsClient({
     ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
     ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
-    fetch: recorder.fetch,
   });
   const text = source === "-" ? await readAll(io.stdin) : source;
   const out = values.out ?? `speech.${extensionFor(format)}`;
@@ -330,7 +328,6 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       out,
       stdout: io.stdout,
       abortSignal: stop.signal,
-      responses: recorder.responses,
       ...(showProgress ? { onProgress: draw } : {}),
     });
     if (drawn) io.stderr.write("\n");

@@ -3,6 +3,7 @@ import { lstat, open, realpath, rename, rm, stat, type FileHandle } from "node:f
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
+import type { AudioMetadata } from "../audio.js";
 import { ElevenLabsError } from "../core/errors.js";
 import { parseFormat } from "../format.js";
 import { convertLongForm, maxCharactersFor, splitText } from "../long-form.js";
@@ -31,13 +32,6 @@ export interface SpeakProgress {
   done: boolean;
 }
 
-/** What one successful response said about itself. */
-export interface ResponseMeta {
-  requestId?: string;
-  characterCost?: number;
-  contentType?: string;
-}
-
 export interface SpeakOptions {
   text: string;
   voiceId: string;
@@ -52,8 +46,6 @@ export interface SpeakOptions {
   abortSignal?: AbortSignal;
   /** Called as bytes arrive, as chunks of long text complete, and once at the end (`done: true`). */
   onProgress?: (progress: SpeakProgress) => void;
-  /** The responses seen by the client's fetch (see `recordResponses`): gives long text its request ids and costs. */
-  responses?: () => readonly ResponseMeta[];
 }
 
 export interface SpeakResult {
@@ -85,35 +77,6 @@ export function estimateDuration(format: string, bytes: number): number {
   const { codec, sampleRate, bitrate } = parseFormat(format);
   if (bitrate) return (bytes * 8) / (bitrate * 1000);
   return bytes / (codec === "pcm" ? 2 : 1) / sampleRate;
-}
-
-/**
- * A fetch for the client that notes the request id, character cost and content type of every successful response, in
- * the order the requests were sent (retried and failed attempts left out).
- */
-export function recordResponses(base: typeof fetch = globalThis.fetch): {
-  fetch: typeof fetch;
-  responses: () => ResponseMeta[];
-} {
-  const slots: (ResponseMeta | undefined)[] = [];
-  return {
-    fetch: async (input, init) => {
-      const slot = slots.push(undefined) - 1;
-      const response = await base(input, init);
-      if (response.ok) {
-        const meta: ResponseMeta = {};
-        const id = response.headers.get("request-id");
-        const cost = Number(response.headers.get("character-cost") ?? Number.NaN);
-        const type = response.headers.get("content-type");
-        if (id) meta.requestId = id;
-        if (Number.isFinite(cost)) meta.characterCost = cost;
-        if (type) meta.contentType = type;
-        slots[slot] = meta;
-      }
-      return response;
-    },
-    responses: () => slots.filter((s): s is ResponseMeta => s !== undefined),
-  };
 }
 
 const PROBLEMS: Record<string, string> = {
@@ -173,7 +136,8 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
   const toStdout = options.out === "-";
   const output = toStdout ? undefined : await openOutput(options.out);
   const ogg = parseFormat(options.outputFormat).codec === "opus" ? new OggOpusDuration() : undefined;
-  let meta: ResponseMeta = {};
+  // What each response said about itself (request id, cost, type): one for short text, one per chunk for long text.
+  const seen: AudioMetadata[] = [];
   try {
     let audio: ReadableStream<Uint8Array>;
     if (long) {
@@ -181,13 +145,14 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
         requestOptions,
         onProgress: (p) => {
           progress.chunksDone = p.chunksDone;
+          seen.push(p.chunk);
           report();
         },
       });
     } else {
       const single = await client.textToSpeech.convert(options.voiceId, request, requestOptions);
       audio = single;
-      meta = single;
+      seen.push(single);
     }
     const sink = output ? output.handle.createWriteStream() : (options.stdout ?? process.stdout);
     await audio
@@ -227,7 +192,6 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
     chunks: progress.chunksTotal,
     elapsedMs: Date.now() - started,
   };
-  const seen = long ? (options.responses?.() ?? []) : [meta];
   const ids = seen.map((m) => m.requestId).filter((id): id is string => !!id);
   if (!long && ids[0]) result.requestId = ids[0];
   if (ids.length > 0) result.requestIds = ids;

@@ -135,6 +135,10 @@ describe("convertLongForm against the local server", () => {
     expect((sent[1]!.body as { next_text: string }).next_text).toBe(texts[2]!.slice(0, 1000));
     expect(mock.maxActive).toBeLessThanOrEqual(2);
     expect(progress.map((p) => p.chunksDone)).toEqual([1, 2, 3, 4, 5]);
+    // Each progress report carries its chunk's response metadata, in order.
+    expect(progress.map((p) => p.chunk.requestId)).toEqual(sent.map((r) => r.requestId));
+    expect(progress.map((p) => p.chunk.characterCost)).toEqual(texts.map((t) => count(t)));
+    expect(progress.every((p) => p.chunk.contentType === "audio/mpeg")).toBe(true);
     expect(progress.at(-1)).toMatchObject({
       chunksTotal: 5,
       charactersDone: progress.at(-1)!.charactersTotal,

@@ -1,11 +1,9 @@
-import { tempDir } from "../helpers/tmp.ts";
 import { useShortTones } from "../helpers/short-tone.ts";
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EXIT } from "../../src/node/cli.ts";
-import { runCli } from "./run.ts";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { cliFixture } from "./run.ts";
 import { walkMp3Frames } from "../helpers/audio-check.ts";
 
 // Retries (after a 500 or an unreachable host) wait no real time here: test/client/retry.test.ts covers the waits.
@@ -17,19 +15,13 @@ vi.mock("../../src/mock/audio/tone.ts", async (original) =>
   (await import("../helpers/short-tone.ts")).withShortTones(await original()),
 );
 
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("cli-");
-});
-afterAll(() => mock.close());
+const fixture = cliFixture("cli-");
 
-const cli = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(mock.url, args, options);
+const { cli } = fixture;
 
 describe("elevenlabs-fetch CLI", () => {
   it("speak writes the audio and reports it", async () => {
-    const file = join(dir, "a.mp3");
+    const file = join(fixture.dir, "a.mp3");
     const r = await cli(["speak", "Hello from the command line.", "-o", file, "--seed", "7"]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(
@@ -37,13 +29,13 @@ describe("elevenlabs-fetch CLI", () => {
     );
     const walk = walkMp3Frames(await readFile(file));
     expect(walk.frames.every((f) => f.sampleRate === 44100 && f.bitrate === 128)).toBe(true);
-    const sent = mock.requests.at(-1)!;
+    const sent = fixture.mock.requests.at(-1)!;
     expect(sent.body).toEqual({ text: "Hello from the command line.", seed: 7, model_id: "eleven_multilingual_v2" });
     expect(sent.voiceId).toBe("JBFqnCBsd6RMkjVDRZzb");
   });
 
   it("speak reads stdin with -, takes --voice/--model/--format, and --json prints the result", async () => {
-    const file = join(dir, "b.pcm");
+    const file = join(fixture.dir, "b.pcm");
     const r = await cli(
       ["speak", "-", "-o", file, "--voice", "v2", "--model", "eleven_flash_v2_5", "--format", "pcm_16000", "--json"],
       {
@@ -61,7 +53,7 @@ describe("elevenlabs-fetch CLI", () => {
     expect(result).toMatchObject({ file, format: "pcm_16000", contentType: "audio/pcm" });
     expect(result.bytes).toBe((await stat(file)).size);
     expect(result.durationSeconds).toBeCloseTo(result.bytes / 2 / 16000, 5);
-    const sent = mock.requests.at(-1)!;
+    const sent = fixture.mock.requests.at(-1)!;
     expect(sent).toMatchObject({ voiceId: "v2", query: { output_format: "pcm_16000" } });
     expect(sent.body).toMatchObject({ text: "Text from stdin.", model_id: "eleven_flash_v2_5" });
   });
@@ -70,13 +62,13 @@ describe("elevenlabs-fetch CLI", () => {
     useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
     const text = corpus(21_000);
-    const file = join(dir, "long.pcm");
-    const from = mock.requests.length;
+    const file = join(fixture.dir, "long.pcm");
+    const from = fixture.mock.requests.length;
     const r = await cli(["speak", "-", "-o", file, "--format", "pcm_8000"], { stdin: text, tty: true });
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/\(3 requests stitched: [0-9a-f]{20}, [0-9a-f]{20}, [0-9a-f]{20}\)\n$/);
     expect(r.err).toMatch(/\[#{7}\.{13}\] 33% · chunk 2\/3/);
-    const sent = mock.requests.slice(from);
+    const sent = fixture.mock.requests.slice(from);
     expect(sent).toHaveLength(3);
     const bytes = (await stat(file)).size;
     expect(bytes).toBe((r.out.match(/: (\d+) bytes/)![1]! as unknown as number) * 1);
@@ -85,7 +77,7 @@ describe("elevenlabs-fetch CLI", () => {
   it("--play plays the file through mpv", async () => {
     const { fakePlayers } = await import("../helpers/fake-players.ts");
     const players = await fakePlayers(["mpv"]);
-    const file = join(dir, "played.mp3");
+    const file = join(fixture.dir, "played.mp3");
     const r = await cli(["speak", "Play me.", "-o", file, "--play"], {
       env: { PATH: `${players.bin}:${process.env.PATH}` },
     });
@@ -101,7 +93,7 @@ describe("elevenlabs-fetch CLI", () => {
   });
 
   it("shows progress on stderr when it is a terminal", async () => {
-    const r = await cli(["speak", "Progress please.", "-o", join(dir, "p.mp3")], { tty: true });
+    const r = await cli(["speak", "Progress please.", "-o", join(fixture.dir, "p.mp3")], { tty: true });
     expect(r.code).toBe(EXIT.ok);
     // Each redraw: carriage return, then "erase line" (ESC [2K).
     expect(r.err.replaceAll("\x1b[2K", "<EL>")).toMatch(/\r<EL>\d+\.\d KiB received · \d+\.\d s/);
@@ -116,12 +108,12 @@ describe("elevenlabs-fetch CLI", () => {
 
   it("a 422 lists each field and message (API exit code)", async () => {
     // A client-side-valid request the server refuses: fault-free 422 via a body the server validates.
-    const r = await cli(["speak", "Hi", "-o", join(dir, "x.mp3"), "--format", "mp3_44100_64"], {
-      env: { ELEVENLABS_BASE_URL: `${mock.url}` },
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "x.mp3"), "--format", "mp3_44100_64"], {
+      env: { ELEVENLABS_BASE_URL: `${fixture.mock.url}` },
     });
     expect(r.code).toBe(EXIT.ok);
-    mock.fault("429:retry-after-ms=1", "429:retry-after-ms=1", "429:retry-after-ms=1");
-    const limited = await cli(["speak", "Hi", "-o", join(dir, "y.mp3")]);
+    fixture.mock.fault("429:retry-after-ms=1", "429:retry-after-ms=1", "429:retry-after-ms=1");
+    const limited = await cli(["speak", "Hi", "-o", join(fixture.dir, "y.mp3")]);
     expect(limited.code).toBe(EXIT.api);
     expect(limited.err).toContain("The API answered with an error: 429 Too Many Requests");
   });
@@ -137,7 +129,7 @@ describe("elevenlabs-fetch CLI", () => {
   });
 
   it("a network error has its own exit code", async () => {
-    const r = await cli(["speak", "Hi", "-o", join(dir, "n.mp3"), "--base-url", "http://127.0.0.1:9"]);
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "n.mp3"), "--base-url", "http://127.0.0.1:9"]);
     expect(r.code).toBe(EXIT.network);
     expect(r.err).toContain("Could not reach http://127.0.0.1:9");
   });

@@ -1,6 +1,9 @@
-/** Runs the CLI's main() in this process against a local server, with fake stdio: what both CLI test files use. */
+/** Runs the CLI's main() in this process against a local server, with fake stdio: what the CLI test files use. */
 import { PassThrough } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
+import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { main } from "../../src/node/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
 
 export interface CliRun {
   code: number;
@@ -33,4 +36,26 @@ export async function runCli(
   } finally {
     process.env = saved;
   }
+}
+
+/**
+ * A local server (tone engine) and a scratch folder for one CLI test file, started before its tests and closed after:
+ * read `fixture.mock`, `fixture.dir`, and run the CLI against the server with `fixture.cli(args)`.
+ */
+export function cliFixture(prefix: string) {
+  const state: { mock?: MockServer; dir?: string } = {};
+  beforeAll(async () => {
+    state.mock = await startMockServer({ engine: "tone" });
+    state.dir = await tempDir(prefix);
+  });
+  afterAll(() => state.mock?.close());
+  return {
+    get mock(): MockServer {
+      return state.mock!;
+    },
+    get dir(): string {
+      return state.dir!;
+    },
+    cli: (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(state.mock!.url, args, options),
+  };
 }

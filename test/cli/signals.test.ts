@@ -3,28 +3,21 @@
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { describe, expect, it } from "vitest";
+import { cliFixture } from "./run.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/tsx/dist/loader.mjs");
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("cli-signal-");
-});
-afterAll(() => mock.close());
+const fixture = cliFixture("cli-signal-");
 
 async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
-  mock.fault("slow-drip:bytes=256,interval=20");
-  const out = join(dir, name);
+  fixture.mock.fault("slow-drip:bytes=256,interval=20");
+  const out = join(fixture.dir, name);
   const child = spawn(
     process.execPath,
     ["--import", TSX, join(ROOT, "src/node/cli.ts"), "speak", "A sentence long enough to take a while.", "-o", out],
     {
-      env: { ...process.env, ELEVENLABS_API_KEY: "signal-key", ELEVENLABS_BASE_URL: mock.url },
+      env: { ...process.env, ELEVENLABS_API_KEY: "signal-key", ELEVENLABS_BASE_URL: fixture.mock.url },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -34,7 +27,7 @@ async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
   // Wait until the audio is streaming into the partial file.
   const streaming = async () => {
     for (let i = 0; i < 400; i++) {
-      if (mock.active > 0 && (await readdir(dir)).includes(`${name}.partial`)) return;
+      if (fixture.mock.active > 0 && (await readdir(fixture.dir)).includes(`${name}.partial`)) return;
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`never started streaming: ${stderr}`);
@@ -43,7 +36,7 @@ async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
   await new Promise((r) => setTimeout(r, 100));
   child.kill(signal);
   const code = await exited;
-  return { code, stderr, files: (await readdir(dir)).filter((f) => f.startsWith(name)) };
+  return { code, stderr, files: (await readdir(fixture.dir)).filter((f) => f.startsWith(name)) };
 }
 
 describe("speak stopped by a signal", () => {
@@ -54,7 +47,7 @@ describe("speak stopped by a signal", () => {
     expect(r.stderr).toContain("Interrupted (SIGINT)");
     // The server saw the client go away: the response did not finish.
     await new Promise((r) => setTimeout(r, 100));
-    expect(mock.active).toBe(0);
+    expect(fixture.mock.active).toBe(0);
   });
 
   it("SIGTERM does the same and exits 143", async () => {

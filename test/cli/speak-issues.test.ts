@@ -2,12 +2,11 @@
 // --json for every outcome, a progress bar that ends at 100 % with the exact size, short error texts.
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { describe, expect, it, vi } from "vitest";
+import { startMockServer } from "../../src/mock/index.ts";
 import { EXIT } from "../../src/node/cli.ts";
-import { tempDir } from "../helpers/tmp.ts";
 import { useShortTones } from "../helpers/short-tone.ts";
-import { runCli } from "./run.ts";
+import { cliFixture, runCli } from "./run.ts";
 
 // Retries (after a 500 or an unreachable host) wait no real time here: test/client/retry.test.ts covers the waits.
 vi.mock("../../src/core/retry.ts", async (original) =>
@@ -18,52 +17,46 @@ vi.mock("../../src/mock/audio/tone.ts", async (original) =>
   (await import("../helpers/short-tone.ts")).withShortTones(await original()),
 );
 
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("cli-issues-");
-});
-afterAll(() => mock.close());
+const fixture = cliFixture("cli-issues-");
 
-const cli = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(mock.url, args, options);
+const { cli } = fixture;
 
 describe("output paths are checked before the request (item 9)", () => {
   it("a missing directory is a usage error naming it, and nothing is sent", async () => {
-    const before = mock.requests.length;
-    const r = await cli(["speak", "Hi", "-o", join(dir, "missing-dir", "x.mp3")]);
+    const before = fixture.mock.requests.length;
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "missing-dir", "x.mp3")]);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.err).toContain(`the directory ${join(dir, "missing-dir")} does not exist`);
+    expect(r.err).toContain(`the directory ${join(fixture.dir, "missing-dir")} does not exist`);
     expect(r.err).not.toMatch(/ENOENT|\n\s+at /);
-    expect(mock.requests.length).toBe(before);
+    expect(fixture.mock.requests.length).toBe(before);
   });
 
   it("a directory as the output is a usage error, with no stack and no request", async () => {
-    const before = mock.requests.length;
-    const r = await cli(["speak", "Hi", "-o", dir]);
+    const before = fixture.mock.requests.length;
+    const r = await cli(["speak", "Hi", "-o", fixture.dir]);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.err).toContain(`${dir} is a directory`);
+    expect(r.err).toContain(`${fixture.dir} is a directory`);
     expect(r.err).not.toMatch(/EISDIR|\n\s+at /);
-    expect(mock.requests.length).toBe(before);
+    expect(fixture.mock.requests.length).toBe(before);
   });
 
   it("an unwritable directory and a file used as a directory are usage errors, with no request", async () => {
-    const before = mock.requests.length;
+    const before = fixture.mock.requests.length;
     const denied = await cli(["speak", "Hi", "-o", "/sys/x.mp3"]);
     expect(denied.code).toBe(EXIT.usage);
     expect(denied.err).toContain("cannot write /sys/x.mp3.partial: permission denied");
-    const file = join(dir, "plain-file");
+    const file = join(fixture.dir, "plain-file");
     await writeFile(file, "x");
     const notDir = await cli(["speak", "Hi", "-o", join(file, "x.mp3")]);
     expect(notDir.code).toBe(EXIT.usage);
     expect(notDir.err).toContain(`${file} is not a directory`);
-    expect(mock.requests.length).toBe(before);
+    expect(fixture.mock.requests.length).toBe(before);
   });
 
   it("a failed request leaves no .partial file behind", async () => {
-    const sub = join(dir, "clean");
+    const sub = join(fixture.dir, "clean");
     await mkdir(sub);
-    mock.fault("500", "500", "500");
+    fixture.mock.fault("500", "500", "500");
     const r = await cli(["speak", "Hi", "-o", join(sub, "a.mp3")]);
     expect(r.code).toBe(EXIT.api);
     expect(await readdir(sub)).toEqual([]);
@@ -76,14 +69,14 @@ describe("messages use the CLI's names (item 10)", () => {
     [["--seed", "4294967296"], /^Invalid --seed: /],
     [["--voice", ""], /^Invalid --voice: must be a non-empty string/],
   ])("%j", async (extra, expected) => {
-    const r = await cli(["speak", "Hi", "-o", join(dir, "n.mp3"), ...extra]);
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "n.mp3"), ...extra]);
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toMatch(expected);
     expect(r.err).not.toMatch(/request\.|voiceId/);
   });
 
   it("empty TEXT says TEXT", async () => {
-    const r = await cli(["speak", "  ", "-o", join(dir, "e.mp3")]);
+    const r = await cli(["speak", "  ", "-o", join(fixture.dir, "e.mp3")]);
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toMatch(/^Invalid TEXT: must not be empty/);
   });
@@ -97,12 +90,20 @@ describe("messages use the CLI's names (item 10)", () => {
   });
 
   it("plain http to another host names --allow-insecure-http, and the flag allows it", async () => {
-    const remote = mock.url.replace("127.0.0.1", "0.0.0.0");
-    const refused = await cli(["speak", "Hi", "-o", join(dir, "h.mp3"), "--base-url", remote]);
+    const remote = fixture.mock.url.replace("127.0.0.1", "0.0.0.0");
+    const refused = await cli(["speak", "Hi", "-o", join(fixture.dir, "h.mp3"), "--base-url", remote]);
     expect(refused.code).toBe(EXIT.usage);
     expect(refused.err).toMatch(/^Invalid --base-url: plain http to 0\.0\.0\.0 .*pass --allow-insecure-http/);
     expect(refused.err).not.toContain("allowInsecureHttp");
-    const allowed = await cli(["speak", "Hi", "-o", join(dir, "h.mp3"), "--base-url", remote, "--allow-insecure-http"]);
+    const allowed = await cli([
+      "speak",
+      "Hi",
+      "-o",
+      join(fixture.dir, "h.mp3"),
+      "--base-url",
+      remote,
+      "--allow-insecure-http",
+    ]);
     expect(allowed.code).toBe(EXIT.ok);
   });
 });
@@ -122,8 +123,10 @@ describe("--json (item 11)", () => {
     useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
     const text = corpus(21_000);
-    const from = mock.requests.length;
-    const r = await cli(["speak", "-", "-o", join(dir, "long.pcm"), "--format", "pcm_8000", "--json"], { stdin: text });
+    const from = fixture.mock.requests.length;
+    const r = await cli(["speak", "-", "-o", join(fixture.dir, "long.pcm"), "--format", "pcm_8000", "--json"], {
+      stdin: text,
+    });
     expect(r.code).toBe(EXIT.ok);
     const result = JSON.parse(r.out) as {
       requestIds: string[];
@@ -131,7 +134,7 @@ describe("--json (item 11)", () => {
       contentType: string;
       chunks: number;
     };
-    const sent = mock.requests.slice(from);
+    const sent = fixture.mock.requests.slice(from);
     expect(result.chunks).toBe(3);
     expect(result.requestIds).toEqual(sent.map((s) => s.requestId));
     expect(result.characterCost).toBe(sent.reduce((n, s) => n + [...(s.body as { text: string }).text].length, 0));
@@ -139,7 +142,7 @@ describe("--json (item 11)", () => {
   });
 
   it("Opus duration comes from the granule positions (as ffprobe reports it)", async () => {
-    const file = join(dir, "d.ogg");
+    const file = join(fixture.dir, "d.ogg");
     const r = await cli(["speak", "How long is this, exactly?", "-o", file, "--format", "opus_48000_64", "--json"]);
     expect(r.code).toBe(EXIT.ok);
     const { durationSeconds } = JSON.parse(r.out) as { durationSeconds: number };
@@ -150,13 +153,13 @@ describe("--json (item 11)", () => {
   });
 
   it("an error is a JSON object, with the status and request id when there are any", async () => {
-    const r = await cli(["speak", "Hi", "-o", join(dir, "j.mp3"), "--model", "eleven_imaginary_v9", "--json"]);
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "j.mp3"), "--model", "eleven_imaginary_v9", "--json"]);
     expect(r.code).toBe(EXIT.api);
     const { error } = JSON.parse(r.out) as { error: Record<string, unknown> };
     expect(error).toMatchObject({
       name: "BadRequestError",
       statusCode: 400,
-      requestId: mock.requests.at(-1)!.requestId,
+      requestId: fixture.mock.requests.at(-1)!.requestId,
       message: expect.stringContaining("model_not_found"),
     });
     const usage = await cli(["speak", "Hi", "--format", "wav", "--json"]);
@@ -174,7 +177,7 @@ describe("error text (item 12)", () => {
   it("a refused key says 401 once", async () => {
     const strict = await startMockServer({ engine: "tone", apiKeys: ["good"] });
     try {
-      const r = await runCli(strict.url, ["speak", "Hi", "-o", join(dir, "k.mp3")], {
+      const r = await runCli(strict.url, ["speak", "Hi", "-o", join(fixture.dir, "k.mp3")], {
         env: { ELEVENLABS_API_KEY: "bad" },
       });
       expect(r.code).toBe(EXIT.api);
@@ -187,8 +190,8 @@ describe("error text (item 12)", () => {
   });
 
   it("a 502 HTML page is reduced to its title", async () => {
-    mock.fault("502:retry-after-ms=1", "502:retry-after-ms=1", "502:retry-after-ms=1");
-    const r = await cli(["speak", "Hi", "-o", join(dir, "g.mp3")]);
+    fixture.mock.fault("502:retry-after-ms=1", "502:retry-after-ms=1", "502:retry-after-ms=1");
+    const r = await cli(["speak", "Hi", "-o", join(fixture.dir, "g.mp3")]);
     expect(r.code).toBe(EXIT.api);
     expect(r.err).toBe("The API answered with an error: 502 Bad Gateway\n");
   });
@@ -198,7 +201,7 @@ describe("the progress bar (item 8)", () => {
   it("knows the chunk count from the start, ends at 100 % with the file's exact size, and clears each line", async () => {
     useShortTones();
     const { corpus } = await import("../long-form/corpus.ts");
-    const file = join(dir, "bar.pcm");
+    const file = join(fixture.dir, "bar.pcm");
     const r = await cli(["speak", "-", "-o", file, "--format", "pcm_8000"], { stdin: corpus(21_000), tty: true });
     expect(r.code).toBe(EXIT.ok);
     const frames = r.err.split("\r").filter(Boolean);

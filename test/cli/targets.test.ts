@@ -5,30 +5,23 @@ import { execFileSync } from "node:child_process";
 import { lstat, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ElevenLabsError, ValidationError } from "../../src/index.ts";
-import { startMockServer, type MockServer } from "../../src/mock/index.ts";
+import { startMockServer } from "../../src/mock/index.ts";
 import { EXIT } from "../../src/node/cli.ts";
 import { fakePlayers } from "../helpers/fake-players.ts";
-import { tempDir } from "../helpers/tmp.ts";
-import { runCli } from "./run.ts";
+import { cliFixture, runCli } from "./run.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-let mock: MockServer;
-let dir: string;
-beforeAll(async () => {
-  mock = await startMockServer({ engine: "tone" });
-  dir = await tempDir("cli-targets-");
-});
-afterAll(() => mock.close());
+const fixture = cliFixture("cli-targets-");
 
 describe("speak -o onto what is not a regular file", () => {
   it("a symlink: its target gets the audio, the link stays a link", async () => {
-    const target = join(dir, "target.mp3");
-    const link = join(dir, "link.mp3");
+    const target = join(fixture.dir, "target.mp3");
+    const link = join(fixture.dir, "link.mp3");
     await writeFile(target, "old");
     await symlink(target, link);
-    const r = await runCli(mock.url, ["speak", "Through a link.", "-o", link]);
+    const r = await runCli(fixture.mock.url, ["speak", "Through a link.", "-o", link]);
     expect(r.code, r.err).toBe(EXIT.ok);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(target);
@@ -36,7 +29,7 @@ describe("speak -o onto what is not a regular file", () => {
   });
 
   it("a named pipe: the reader gets the audio, and the pipe stays a pipe", async () => {
-    const fifo = join(dir, "audio.fifo");
+    const fifo = join(fixture.dir, "audio.fifo");
     execFileSync("mkfifo", [fifo]);
     const received = new Promise<number>((done) => {
       let bytes = 0;
@@ -44,14 +37,14 @@ describe("speak -o onto what is not a regular file", () => {
         .on("data", (d) => (bytes += d.length))
         .on("end", () => done(bytes));
     });
-    const r = await runCli(mock.url, ["speak", "Through a pipe.", "-o", fifo]);
+    const r = await runCli(fixture.mock.url, ["speak", "Through a pipe.", "-o", fifo]);
     expect(r.code, r.err).toBe(EXIT.ok);
     expect(await received).toBeGreaterThan(1000);
     expect((await lstat(fifo)).isFIFO()).toBe(true);
   });
 
   it("/dev/null stays a device", async () => {
-    const r = await runCli(mock.url, ["speak", "Into the void.", "-o", "/dev/null"]);
+    const r = await runCli(fixture.mock.url, ["speak", "Into the void.", "-o", "/dev/null"]);
     expect(r.code, r.err).toBe(EXIT.ok);
     expect((await lstat("/dev/null")).isCharacterDevice()).toBe(true);
   });
@@ -60,23 +53,23 @@ describe("speak -o onto what is not a regular file", () => {
 describe("--play without a player", () => {
   it("is a usage error before the request, in the CLI's words", async () => {
     const players = await fakePlayers([]);
-    const from = mock.requests.length;
-    const r = await runCli(mock.url, ["speak", "Unplayable.", "-o", join(dir, "p.mp3"), "--play"], {
+    const from = fixture.mock.requests.length;
+    const r = await runCli(fixture.mock.url, ["speak", "Unplayable.", "-o", join(fixture.dir, "p.mp3"), "--play"], {
       env: { PATH: `${players.bin}:/nonexistent` },
     });
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toContain("--play needs mpv or ffplay on PATH");
     expect(r.err).not.toContain("writeFile");
-    expect(mock.requests.length).toBe(from);
+    expect(fixture.mock.requests.length).toBe(from);
   });
 });
 
 describe("the local server's start", () => {
   it("a port in use is an ElevenLabsError that says so; an unknown engine a ValidationError", async () => {
-    const error = await startMockServer({ engine: "tone", port: mock.port }).catch((e: unknown) => e);
+    const error = await startMockServer({ engine: "tone", port: fixture.mock.port }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ElevenLabsError);
     expect((error as Error).message).toBe(
-      `cannot listen on 127.0.0.1:${mock.port}: port ${mock.port} is in use (another server?); choose another port, or 0 for a free one`,
+      `cannot listen on 127.0.0.1:${fixture.mock.port}: port ${fixture.mock.port} is in use (another server?); choose another port, or 0 for a free one`,
     );
     await expect(startMockServer({ engine: "nope" as never })).rejects.toBeInstanceOf(ValidationError);
   });
@@ -92,9 +85,9 @@ describe("the local server's start", () => {
         });
         child.on("exit", (code) => done({ code, err }));
       });
-    const busy = await run(["--port", String(mock.port), "--engine", "tone"]);
+    const busy = await run(["--port", String(fixture.mock.port), "--engine", "tone"]);
     expect(busy.code).toBe(1);
-    expect(busy.err).toContain(`port ${mock.port} is in use`);
+    expect(busy.err).toContain(`port ${fixture.mock.port} is in use`);
     expect(busy.err).not.toMatch(/\n\s+at /);
     const keyed = await run(["--port", "0", "--engine", "tone", "--api-key", "good-key"]);
     expect(keyed.err).toContain("ELEVENLABS_API_KEY=good-key npx elevenlabs-fetch speak");

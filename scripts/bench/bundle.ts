@@ -20,12 +20,12 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (11,821 B), so that any growth is a decision. Lower it
+ * The CI gate: a regression budget a little above today's size (11,844 B), so that any growth is a decision. Lower it
  * whenever the bundle shrinks. (It was 8,704 B; the reliability work and its audit, bounded error bodies,
  * key redaction everywhere, strict failure classification, header checks, a middleware-aware client.raw, aborts that
  * hold against a custom fetch, the read-once AudioStream, and the per-model text limit, added about 2.8 kB; QuotaExceededError 170 B; the second audit's fixes 130 B.)
  */
-export const BUNDLE_BUDGET_BYTES = 11_840;
+export const BUNDLE_BUDGET_BYTES = 11_872;
 
 export type Platform = "browser" | "node";
 export type BundleClient = "elevenlabs-fetch" | "official-sdk" | "fetch";

@@ -63,13 +63,30 @@ async function loadSpec(path: string): Promise<SpecFile> {
   return { path: display(path), text, sha256: createHash("sha256").update(text).digest("hex"), doc };
 }
 
+/** Whether a spec file was written by `npm run spec:extract` (it records its provenance in `info.x-extracted`). */
+const isExtracted = (spec: SpecFile): boolean => isObject(spec.doc.info) && "x-extracted" in spec.doc.info;
+
+/** The shape that matters when two files define one component: its property names and required fields. */
+function outline(value: Json): string {
+  if (!isObject(value)) return JSON.stringify(value);
+  const props = isObject(value.properties) ? Object.keys(value.properties).sort() : [];
+  const required = Array.isArray(value.required) ? value.required.map(String).sort() : [];
+  return JSON.stringify({ props, required, ref: value.$ref ?? null });
+}
+
 /**
- * Several spec files become one document: paths and components are merged; a conflicting duplicate is an error.
- * The first file's document becomes the result, in place (nothing reads it afterwards; a copy cost ~20 ms).
+ * Several spec files become one document: paths and components are merged. Hand-kept files (the seed) come first and
+ * their document is the base; extracted files (`npm run spec:extract`) follow. A component that an extracted file
+ * spells differently from a hand-kept one (the public spec's `anyOf: [number, null]` against the seed's
+ * `type: [number, "null"]`) keeps the hand-kept definition when both have the same properties and required fields,
+ * and is reported; any other conflicting duplicate is an error. The base document is changed in place (nothing reads
+ * it afterwards; a copy cost ~20 ms).
  */
-function merge(specs: SpecFile[]): JsonObject {
-  const [first, ...rest] = specs;
+function merge(specs: SpecFile[], report: (c: Change) => void): JsonObject {
+  const ordered = [...specs.filter((s) => !isExtracted(s)), ...specs.filter(isExtracted)];
+  const [first, ...rest] = ordered;
   const doc = first!.doc;
+  const owner = new Map<string, SpecFile>();
   for (const spec of rest) {
     for (const section of ["paths", "components"] as const) {
       const from = spec.doc[section];
@@ -82,10 +99,17 @@ function merge(specs: SpecFile[]): JsonObject {
       for (const [group, values] of entries) {
         const target = group === "" ? into : isObject(into[group]) ? into[group] : (into[group] = {});
         for (const [key, value] of Object.entries(values)) {
+          const ptr = pointer(group === "" ? [section, key] : [section, group, key]);
+          const earlier = owner.get(ptr) ?? first!;
           if (key in target && JSON.stringify(target[key]) !== JSON.stringify(value)) {
-            const ptr = pointer(group === "" ? [section, key] : [section, group, key]);
-            throw new SpecError(`${spec.path}: ${ptr}: conflicts with the same key in ${first!.path}`);
+            const lenient = section === "components" && isExtracted(spec) && !isExtracted(earlier);
+            if (!lenient || outline(target[key]!) !== outline(value)) {
+              throw new SpecError(`${spec.path}: ${ptr}: conflicts with the same key in ${earlier.path}`);
+            }
+            report({ pass: "merge", pointer: ptr, before: `${spec.path}'s`, after: `${earlier.path}'s (same fields)` });
+            continue;
           }
+          if (!(key in target)) owner.set(ptr, spec);
           target[key] = value;
         }
       }
@@ -293,8 +317,9 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
   try {
     const paths = options.specs?.length ? options.specs.map((p) => resolve(p)) : await findSpecs(join(ROOT, "spec"));
     const specs = await Promise.all(paths.map(loadSpec));
-    const doc = merge(specs);
-    const changes = options.normalize === false ? [] : normalize(doc);
+    const merged: Change[] = [];
+    const doc = merge(specs, (c) => merged.push(c));
+    const changes = [...merged, ...(options.normalize === false ? [] : normalize(doc))];
     const format = (code: string, file: string) => worker.run<string>("format", { code, file });
     // Validation runs on the second thread while openapi-typescript runs here.
     const valid = validate(worker, doc, specs.map((s) => s.path).join(" + "), options.normalize !== false);

@@ -91,20 +91,31 @@ describe("the facade table", () => {
     expect(table.clashes).toEqual(["misc.same: GET /v1/a keeps it; POST /v1/b is misc.samePost"]);
   });
 
-  it("names the seed's operation textToSpeech.convert, an audio result", async () => {
-    const seed = JSON.parse(await readFile(join(ROOT, "generated/openapi.json"), "utf8")) as JsonObject;
-    expect(facadeTable(seed)).toEqual({
-      operations: [
-        {
-          key: "POST /v1/text-to-speech/{voice_id}",
-          group: ["textToSpeech"],
-          method: "convert",
-          kind: "audio",
-          source: "tag",
-        },
+  it("names the seed's operation textToSpeech.convert and the extracted family by their official names", async () => {
+    const spec = JSON.parse(await readFile(join(ROOT, "generated/openapi.json"), "utf8")) as JsonObject;
+    const { operations, clashes } = facadeTable(spec);
+    expect(clashes).toEqual([]);
+    expect(operations.map((o) => [o.key, [...o.group, o.method].join("."), o.kind, o.source, o.pageToken])).toEqual([
+      ["POST /v1/text-to-speech/{voice_id}", "textToSpeech.convert", "audio", "tag", undefined],
+      ["POST /v1/text-to-speech/{voice_id}/stream", "textToSpeech.stream", "audio", "fern", undefined],
+      [
+        "POST /v1/text-to-speech/{voice_id}/with-timestamps",
+        "textToSpeech.convertWithTimestamps",
+        "json",
+        "fern",
+        undefined,
       ],
-      clashes: [],
-    });
+      [
+        "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps",
+        "textToSpeech.streamWithTimestamps",
+        "json-stream",
+        "fern",
+        undefined,
+      ],
+      ["GET /v1/models", "models.list", "json", "fern", undefined],
+      ["GET /v2/voices", "voices.search", "paged", "fern", "next_page_token"],
+      ["GET /v1/user/subscription", "user.subscription.get", "json", "fern", undefined],
+    ]);
   });
 
   it("camelCases snake, kebab and Fern ids", () => {

@@ -85,7 +85,12 @@ describe("npm run generate", () => {
     const { code, stdout } = await generateCli(["--out", out]);
     expect(code).toBe(0);
     expect(stdout).toContain("[fern-enums] 2 changes");
-    expect(stdout).toContain("[api-key-security] 3 changes");
+    // 3 on the seed's operation, 2 on each of the 6 extracted ones (the header parameter, then the security).
+    expect(stdout).toContain("[api-key-security] 15 changes");
+    // The extracted family spells two of the seed's components differently: the seed's definitions are kept, reported.
+    expect(stdout).toContain(
+      "[merge] 2 changes\n  /components/schemas/PronunciationDictionaryVersionLocatorRequestModel: spec/elevenlabs-tts-family.json's → spec/elevenlabs-tts.yaml's (same fields)",
+    );
     expect(stdout).toContain("/paths/~1v1~1text-to-speech~1{voice_id}/post/requestBody/required: undefined → true");
   });
 
@@ -123,6 +128,28 @@ describe("npm run generate", () => {
     await writeFile(notOpenapi, '{"swagger": "2.0"}');
     const wrong = await generateCli(["--spec", notOpenapi, "--out", dir]);
     expect(wrong.stderr).toContain("x.json: /openapi: expected an OpenAPI 3.x version string");
+  });
+
+  it("merges an extracted file whose component has other fields than the seed's only with an error naming both", async () => {
+    const dir = await tempDir("gen-");
+    const family = JSON.parse(await readFile(join(ROOT, "spec/elevenlabs-tts-family.json"), "utf8")) as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    delete family.components.schemas.VoiceSettingsResponseModel!.properties.speed;
+    const extracted = join(dir, "family.json");
+    await writeFile(extracted, JSON.stringify(family));
+    const result = await generateCli([
+      "--spec",
+      join(ROOT, "spec/elevenlabs-tts.yaml"),
+      "--spec",
+      extracted,
+      "--out",
+      dir,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "family.json: /components/schemas/VoiceSettingsResponseModel: conflicts with the same key in spec/elevenlabs-tts.yaml",
+    );
   });
 });
 

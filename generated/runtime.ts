@@ -20,13 +20,108 @@ export interface FieldSchema {
   items?: FieldSchema;
 }
 
+/** Which keys of an answer are camelCased: `0` keeps a value as it is; `{ "*": … }` is a map whose keys are kept. */
+export type KeyMap = 0 | { readonly [key: string]: KeyMap };
+
+/** What the facade's runtime for a kind of answer needs of one operation. */
 export interface OperationData {
+  method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+  path: string;
+  /** audio: an AudioStream; json: an object; json-stream: one object per line; paged: a page and every item; other: the Response. */
+  kind: "audio" | "json" | "json-stream" | "paged" | "other";
   query: Readonly<Record<string, FieldSchema>>;
   body?: FieldSchema;
+  result?: KeyMap;
+  /** For paged: the page token (answer property and query parameter), and the answer's list of items. */
+  page?: readonly [token: string, items: string];
 }
+
+/** A group of the facade: methods and nested groups. */
+export interface FacadeGroup {
+  readonly [name: string]: OperationData | FacadeGroup;
+}
+
+const S0 = { enum: ["auto", "on", "off"], default: "auto", type: ["string"] } as const;
+
+const S1 = { maxItems: 3, items: { type: ["string"] }, type: ["array", "null"] } as const;
+
+const S2 = { character_start_times_seconds: 0, character_end_times_seconds: 0 } as const;
+
+const S3 = { recording_id: 0, mime_type: 0, size_bytes: 0, upload_date_unix: 0 } as const;
+
+const S4 = { pronunciation_dictionary_id: { type: ["string"] }, version_id: { type: ["string", "null"] } } as const;
+
+const S5 = { date_unix: 0, levenshtein_distance: 0, recording: S3 } as const;
+
+const S6 = { type: ["object"], properties: S4, required: ["pronunciation_dictionary_id"] } as const;
+
+const S7 = { audio_base64: 0, alignment: S2, normalized_alignment: S2 } as const;
+
+const S8 = { items: S6, type: ["array", "null"] } as const;
+
+const S9 = [
+  "mp3_22050_32",
+  "mp3_44100_32",
+  "mp3_44100_64",
+  "mp3_44100_96",
+  "mp3_44100_128",
+  "mp3_44100_192",
+  "pcm_8000",
+  "pcm_16000",
+  "pcm_22050",
+  "pcm_24000",
+  "pcm_44100",
+  "pcm_48000",
+  "ulaw_8000",
+  "alaw_8000",
+  "opus_48000_32",
+  "opus_48000_64",
+  "opus_48000_96",
+  "opus_48000_128",
+  "opus_48000_192",
+] as const;
+
+const S10 = {
+  stability: { default: 0.5, type: ["number", "null"] },
+  use_speaker_boost: { default: true, type: ["boolean", "null"] },
+  similarity_boost: { default: 0.75, type: ["number", "null"] },
+  style: { default: 0, type: ["number", "null"] },
+  speed: { default: 1, type: ["number", "null"] },
+} as const;
+
+const S11 = { type: ["object", "null"], properties: S10 } as const;
+
+const S12 = { enum: S9, default: "mp3_44100_128", type: ["string"] } as const;
+
+const S13 = {
+  enable_logging: { default: true, type: ["boolean"] },
+  optimize_streaming_latency: { type: ["integer", "null"] },
+  output_format: S12,
+} as const;
+
+const S14 = {
+  text: { type: ["string"] },
+  model_id: { default: "eleven_multilingual_v2", type: ["string"] },
+  language_code: { type: ["string", "null"] },
+  voice_settings: S11,
+  pronunciation_dictionary_locators: S8,
+  seed: { type: ["integer", "null"] },
+  previous_text: { type: ["string", "null"] },
+  next_text: { type: ["string", "null"] },
+  previous_request_ids: { items: { type: ["string"] }, type: ["array", "null"] },
+  next_request_ids: { items: { type: ["string"] }, type: ["array", "null"] },
+  use_pvc_as_ivc: { default: false, type: ["boolean"] },
+  apply_text_normalization: S0,
+  apply_language_text_normalization: { default: false, type: ["boolean"] },
+} as const;
+
+const S15 = { type: ["object"], properties: S14, required: ["text"] } as const;
 
 /** POST /v1/text-to-speech/{voice_id} */
 export const textToSpeechConvert: OperationData = {
+  method: "POST",
+  path: "/v1/text-to-speech/{voice_id}",
+  kind: "audio",
   query: {
     enable_logging: { default: true, type: ["boolean"] },
     optimize_streaming_latency: { minimum: 0, maximum: 4, type: ["integer", "null"] },
@@ -64,34 +159,256 @@ export const textToSpeechConvert: OperationData = {
       text: { type: ["string"] },
       model_id: { default: "eleven_multilingual_v2", type: ["string"] },
       language_code: { type: ["string", "null"] },
-      voice_settings: {
-        type: ["object", "null"],
-        properties: {
-          stability: { default: 0.5, type: ["number", "null"] },
-          use_speaker_boost: { default: true, type: ["boolean", "null"] },
-          similarity_boost: { default: 0.75, type: ["number", "null"] },
-          style: { default: 0, type: ["number", "null"] },
-          speed: { default: 1, type: ["number", "null"] },
-        },
-      },
-      pronunciation_dictionary_locators: {
-        maxItems: 3,
-        items: {
-          type: ["object"],
-          properties: { pronunciation_dictionary_id: { type: ["string"] }, version_id: { type: ["string", "null"] } },
-          required: ["pronunciation_dictionary_id"],
-        },
-        type: ["array", "null"],
-      },
+      voice_settings: S11,
+      pronunciation_dictionary_locators: { maxItems: 3, items: S6, type: ["array", "null"] },
       seed: { minimum: 0, maximum: 4294967295, type: ["integer", "null"] },
       previous_text: { type: ["string", "null"] },
       next_text: { type: ["string", "null"] },
-      previous_request_ids: { maxItems: 3, items: { type: ["string"] }, type: ["array", "null"] },
-      next_request_ids: { maxItems: 3, items: { type: ["string"] }, type: ["array", "null"] },
+      previous_request_ids: S1,
+      next_request_ids: S1,
       use_pvc_as_ivc: { default: false, type: ["boolean"] },
-      apply_text_normalization: { enum: ["auto", "on", "off"], default: "auto", type: ["string"] },
+      apply_text_normalization: S0,
       apply_language_text_normalization: { default: false, type: ["boolean"] },
     },
     required: ["text"],
   },
+};
+
+/** POST /v1/text-to-speech/{voice_id}/stream */
+export const textToSpeechStream: OperationData = {
+  method: "POST",
+  path: "/v1/text-to-speech/{voice_id}/stream",
+  kind: "audio",
+  query: S13,
+  body: S15,
+};
+
+/** POST /v1/text-to-speech/{voice_id}/with-timestamps */
+export const textToSpeechConvertWithTimestamps: OperationData = {
+  method: "POST",
+  path: "/v1/text-to-speech/{voice_id}/with-timestamps",
+  kind: "json",
+  query: S13,
+  body: {
+    type: ["object"],
+    properties: {
+      text: { type: ["string"] },
+      model_id: { default: "eleven_multilingual_v2", type: ["string"] },
+      language_code: { type: ["string", "null"] },
+      voice_settings: S11,
+      pronunciation_dictionary_locators: { maxItems: 3, items: S6, type: ["array"] },
+      seed: { type: ["integer", "null"] },
+      previous_text: { type: ["string", "null"] },
+      next_text: { type: ["string", "null"] },
+      previous_request_ids: { maxItems: 3, items: { type: ["string"] }, type: ["array"] },
+      next_request_ids: { maxItems: 3, items: { type: ["string"] }, type: ["array"] },
+      use_pvc_as_ivc: { default: false, type: ["boolean"] },
+      apply_text_normalization: S0,
+      apply_language_text_normalization: { default: false, type: ["boolean"] },
+    },
+    required: ["text"],
+  },
+  result: S7,
+};
+
+/** POST /v1/text-to-speech/{voice_id}/stream/with-timestamps */
+export const textToSpeechStreamWithTimestamps: OperationData = {
+  method: "POST",
+  path: "/v1/text-to-speech/{voice_id}/stream/with-timestamps",
+  kind: "json-stream",
+  query: S13,
+  body: S15,
+  result: S7,
+};
+
+/** GET /v1/models */
+export const modelsList: OperationData = {
+  method: "GET",
+  path: "/v1/models",
+  kind: "json",
+  query: {},
+  result: {
+    model_id: 0,
+    can_be_finetuned: 0,
+    can_do_text_to_speech: 0,
+    can_do_voice_conversion: 0,
+    can_use_style: 0,
+    can_use_speaker_boost: 0,
+    serves_pro_voices: 0,
+    token_cost_factor: 0,
+    requires_alpha_access: 0,
+    max_characters_request_free_user: 0,
+    max_characters_request_subscribed_user: 0,
+    maximum_text_length_per_request: 0,
+    languages: { language_id: 0 },
+    model_rates: { character_cost_multiplier: 0 },
+    concurrency_group: 0,
+  },
+};
+
+/** GET /v2/voices */
+export const voicesSearch: OperationData = {
+  method: "GET",
+  path: "/v2/voices",
+  kind: "paged",
+  query: {
+    next_page_token: { type: ["string", "null"] },
+    page_size: { default: 10, type: ["integer"] },
+    search: { type: ["string", "null"] },
+    sort: { type: ["string", "null"] },
+    sort_direction: { type: ["string", "null"] },
+    voice_type: { type: ["string", "null"] },
+    category: { type: ["string", "null"] },
+    fine_tuning_state: { type: ["string", "null"] },
+    collection_id: { type: ["string", "null"] },
+    include_total_count: { default: true, type: ["boolean"] },
+    voice_ids: { items: { type: ["string"] }, type: ["array", "null"] },
+  },
+  result: {
+    voices: {
+      voice_id: 0,
+      samples: {
+        sample_id: 0,
+        file_name: 0,
+        mime_type: 0,
+        size_bytes: 0,
+        duration_secs: 0,
+        remove_background_noise: 0,
+        has_isolated_audio: 0,
+        has_isolated_audio_preview: 0,
+        speaker_separation: {
+          voice_id: 0,
+          sample_id: 0,
+          speakers: { "*": { speaker_id: 0, duration_secs: 0 } },
+          selected_speaker_ids: 0,
+        },
+        trim_start: 0,
+        trim_end: 0,
+      },
+      fine_tuning: {
+        is_allowed_to_fine_tune: 0,
+        verification_failures: 0,
+        verification_attempts_count: 0,
+        manual_verification_requested: 0,
+        dataset_duration_seconds: 0,
+        verification_attempts: S5,
+        slice_ids: 0,
+        manual_verification: {
+          extra_text: 0,
+          request_time_unix: 0,
+          files: { file_id: 0, file_name: 0, mime_type: 0, size_bytes: 0, upload_date_unix: 0 },
+        },
+        max_verification_attempts: 0,
+        next_max_verification_attempts_reset_unix_ms: 0,
+      },
+      preview_url: 0,
+      available_for_tiers: 0,
+      settings: { use_speaker_boost: 0, similarity_boost: 0 },
+      sharing: {
+        history_item_sample_id: 0,
+        date_unix: 0,
+        whitelisted_emails: 0,
+        public_owner_id: 0,
+        original_voice_id: 0,
+        financial_rewards_enabled: 0,
+        free_users_allowed: 0,
+        live_moderation_enabled: 0,
+        fiat_rate: 0,
+        notice_period: 0,
+        disable_at_unix: 0,
+        voice_mixing_allowed: 0,
+        reader_app_enabled: 0,
+        image_url: 0,
+        ban_reason: 0,
+        liked_by_count: 0,
+        cloned_by_count: 0,
+        review_status: 0,
+        review_message: 0,
+        enabled_in_library: 0,
+        instagram_username: 0,
+        twitter_username: 0,
+        youtube_username: 0,
+        tiktok_username: 0,
+        moderation_check: {
+          date_checked_unix: 0,
+          name_value: 0,
+          name_check: 0,
+          description_value: 0,
+          description_check: 0,
+          sample_ids: 0,
+          sample_checks: 0,
+          captcha_ids: 0,
+          captcha_checks: 0,
+        },
+        reader_restricted_on: { resource_type: 0, resource_id: 0 },
+      },
+      high_quality_base_model_ids: 0,
+      verified_languages: { model_id: 0, preview_url: 0 },
+      safety_control: 0,
+      voice_verification: {
+        requires_verification: 0,
+        is_verified: 0,
+        verification_failures: 0,
+        verification_attempts_count: 0,
+        verification_attempts: S5,
+      },
+      permission_on_resource: 0,
+      is_owner: 0,
+      is_legacy: 0,
+      is_mixed: 0,
+      created_at_unix: 0,
+    },
+    has_more: 0,
+    total_count: 0,
+    next_page_token: 0,
+  },
+  page: ["next_page_token", "voices"],
+};
+
+/** GET /v1/user/subscription */
+export const userSubscriptionGet: OperationData = {
+  method: "GET",
+  path: "/v1/user/subscription",
+  kind: "json",
+  query: {},
+  result: {
+    character_count: 0,
+    character_limit: 0,
+    max_character_limit_extension: 0,
+    can_extend_character_limit: 0,
+    allowed_to_extend_character_limit: 0,
+    next_character_count_reset_unix: 0,
+    voice_slots_used: 0,
+    professional_voice_slots_used: 0,
+    voice_limit: 0,
+    max_voice_add_edits: 0,
+    voice_add_edit_counter: 0,
+    professional_voice_limit: 0,
+    can_extend_voice_limit: 0,
+    can_use_instant_voice_cloning: 0,
+    can_use_professional_voice_cloning: 0,
+    billing_period: 0,
+    character_refresh_period: 0,
+    next_invoice: {
+      amount_due_cents: 0,
+      discount_percent_off: 0,
+      discount_amount_off: 0,
+      next_payment_attempt_unix: 0,
+    },
+    has_open_invoices: 0,
+    pending_change: { next_tier: 0, timestamp_seconds: 0 },
+  },
+};
+
+/** The facade: `client.<group>.<method>` → its operation. */
+export const FACADE: FacadeGroup = {
+  textToSpeech: {
+    convert: textToSpeechConvert,
+    stream: textToSpeechStream,
+    convertWithTimestamps: textToSpeechConvertWithTimestamps,
+    streamWithTimestamps: textToSpeechStreamWithTimestamps,
+  },
+  models: { list: modelsList },
+  voices: { search: voicesSearch },
+  user: { subscription: { get: userSubscriptionGet } },
 };

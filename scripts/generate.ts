@@ -18,7 +18,7 @@ import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
 import { deref, isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
-import { runtimeData } from "./runtime-data.ts";
+import { facadeTypes, runtimeData } from "./runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -329,6 +329,9 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     const runtimeTs = (async () =>
       format(`/**\n * ${header(specs, "Run-time data")}\n */\n\n${runtimeData(doc)}`, "generated/runtime.ts"))();
     runtimeTs.catch(() => undefined);
+    const facadeTs = (async () =>
+      format(`/**\n * ${header(specs, "The facade's types")}\n */\n\n${facadeTypes(doc)}`, "generated/facade.ts"))();
+    facadeTs.catch(() => undefined);
     // When both fail, the validation's report (file, pointer, message) says more than openapi-typescript's error.
     const typescript = await toTypeScript(doc, options.normalize !== false, (c) => changes.push(c)).catch(
       async (error: unknown) => {
@@ -338,6 +341,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     );
     await valid;
     const runtime = await runtimeTs;
+    const facade = await facadeTs;
     options.log?.(changes);
 
     const schema = format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts");
@@ -349,6 +353,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
       ["openapi.json", openapi],
       ["schema.ts", await schema],
       ["runtime.ts", runtime],
+      ["facade.ts", facade],
     ]);
   } finally {
     await worker.stop();

@@ -5,12 +5,8 @@
  * never carries the spec (the full spec's JSON is 1.5 MB).
  */
 import { SpecError } from "./errors.ts";
+import { camel, facadeTable, type FacadeOperation } from "./facade-names.ts";
 import { deref, isObject, operations, type Json, type JsonObject } from "./normalize.ts";
-
-/** The operations the handwritten facade wraps: export name → "METHOD path". */
-export const FACADE_OPERATIONS: Record<string, string> = {
-  textToSpeechConvert: "POST /v1/text-to-speech/{voice_id}",
-};
 
 const KEEP = [
   "enum",
@@ -65,31 +61,186 @@ function compact(doc: JsonObject, node: Json | undefined, depth = 0): JsonObject
   return out;
 }
 
-export function runtimeData(doc: JsonObject): string {
+/** The members of every schema branch: the schema itself and its oneOf/anyOf/allOf branches, refs resolved. */
+function branchesOf(doc: JsonObject, node: Json | undefined): JsonObject[] {
+  const schema = deref(doc, node);
+  if (!isObject(schema)) return [];
+  const nested = (["oneOf", "anyOf", "allOf"] as const).flatMap((k) => (Array.isArray(schema[k]) ? schema[k] : []));
+  return [schema, ...nested.flatMap((b) => branchesOf(doc, b))];
+}
+
+/**
+ * Which keys of a JSON answer the facade camelCases: for each declared object, `{ snake_key: child }`, where `0`
+ * means "the value as it is". A map-like object (`additionalProperties`, no declared properties, such as a voice's
+ * `labels`) keeps its keys and is `{ "*": child }`. Keys that would not change and hold nothing to change are left
+ * out, and so is any key the schema does not declare: the answer's own keys pass through as they are.
+ */
+export function keyMap(doc: JsonObject, node: Json | undefined, depth = 0): Json {
+  if (depth > 12) return 0;
+  const branches = branchesOf(doc, node);
+  const items = branches.find((b) => b.items !== undefined)?.items;
+  if (items !== undefined) return keyMap(doc, items, depth + 1);
+  const properties = new Map<string, Json>();
+  for (const b of branches) {
+    if (isObject(b.properties)) for (const [k, v] of Object.entries(b.properties)) properties.set(k, v);
+  }
+  if (properties.size === 0) {
+    const values = branches.find((b) => isObject(b.additionalProperties))?.additionalProperties;
+    const child = values === undefined ? 0 : keyMap(doc, values, depth + 1);
+    return child === 0 ? 0 : { "*": child };
+  }
+  const out: JsonObject = {};
+  for (const [name, prop] of properties) {
+    const child = keyMap(doc, prop, depth + 1);
+    if (child !== 0 || camel(name) !== name) out[name] = child;
+  }
+  return Object.keys(out).length > 0 ? out : 0;
+}
+
+interface Found {
+  entry: FacadeOperation;
+  op: JsonObject;
+  item: JsonObject;
+  /** Parameters of the operation and its path item, refs resolved. */
+  params: JsonObject[];
+  body: JsonObject | undefined;
+  /** The 2xx JSON answer's schema. */
+  answer: Json | undefined;
+}
+
+function find(doc: JsonObject): Found[] {
   const byKey = new Map(operations(doc).map((o) => [`${o.path[2]!.toUpperCase()} ${o.path[1]}`, o]));
-  const consts: string[] = [];
-  for (const [name, key] of Object.entries(FACADE_OPERATIONS)) {
-    const found = byKey.get(key);
-    if (!found)
-      throw new SpecError(`the spec has no operation ${key}, which the facade wraps (scripts/runtime-data.ts)`);
+  return facadeTable(doc).operations.map((entry) => {
+    const { op, item } = byKey.get(entry.key)!;
     const params = [
-      ...(Array.isArray(found.item.parameters) ? found.item.parameters : []),
-      ...(Array.isArray(found.op.parameters) ? found.op.parameters : []),
+      ...(Array.isArray(item.parameters) ? item.parameters : []),
+      ...(Array.isArray(op.parameters) ? op.parameters : []),
     ]
       .map((p) => deref(doc, p))
       .filter(isObject);
-    const query: JsonObject = {};
-    for (const p of params.filter((p) => p.in === "query")) query[String(p.name)] = compact(doc, p.schema);
-    const body = deref(doc, found.op.requestBody);
-    const content = isObject(body) && isObject(body.content) ? body.content["application/json"] : undefined;
-    // Method and path are in the comment only: the facade calls the path through the typed client, so the bundle
-    // does not carry them twice.
-    const data: JsonObject = {
-      query,
-      ...(isObject(content) ? { body: compact(doc, content.schema) } : {}),
+    const body = deref(doc, op.requestBody);
+    const responses = isObject(op.responses) ? op.responses : {};
+    const ok = deref(doc, responses["200"] ?? responses["201"]);
+    const json = isObject(ok) && isObject(ok.content) ? ok.content["application/json"] : undefined;
+    return {
+      entry,
+      op,
+      item,
+      params,
+      body: isObject(body) ? body : undefined,
+      answer: isObject(json) ? json.schema : undefined,
     };
-    consts.push(`/** ${key} */\nexport const ${name}: OperationData = ${JSON.stringify(data)};`);
+  });
+}
+
+/** The name of an operation's data constant: `textToSpeechConvert`, `userSubscriptionGet`. */
+const constName = (entry: FacadeOperation): string => camel([...entry.group, entry.method].join(" "));
+
+/** Names a client already uses: a group of the spec cannot take them. */
+const CLIENT_MEMBERS = new Set(["raw", "baseUrl", "constructor"]);
+
+/** The facade's tree: group → … → method → operation. Throws when a group and a method would share a name. */
+function tree(found: Found[]): Map<string, unknown> {
+  const root = new Map<string, unknown>();
+  for (const f of found) {
+    const { group, method, key } = f.entry;
+    if (CLIENT_MEMBERS.has(group[0]!)) {
+      throw new SpecError(`${key}: its group "${group[0]}" is a member of ElevenLabsClient; rename it in the spec`);
+    }
+    let node = root;
+    for (const g of group) {
+      const next = node.get(g);
+      if (next !== undefined && !(next instanceof Map)) {
+        throw new SpecError(`${key}: the group ${group.join(".")} has the name of an operation (${g})`);
+      }
+      if (next === undefined) node.set(g, new Map());
+      node = node.get(g) as Map<string, unknown>;
+    }
+    if (node.get(method) instanceof Map) {
+      throw new SpecError(`${key}: the method ${[...group, method].join(".")} has the name of a group`);
+    }
+    node.set(method, f);
   }
+  return root;
+}
+
+/** One operation's run-time data. */
+function opData(doc: JsonObject, f: Found): JsonObject {
+  const { entry, params, body, answer } = f;
+  const query: JsonObject = {};
+  for (const p of params.filter((p) => p.in === "query")) query[String(p.name)] = compact(doc, p.schema);
+  const content = isObject(body) && isObject(body.content) ? body.content["application/json"] : undefined;
+  const [method, path] = entry.key.split(" ") as [string, string];
+  const result = answer === undefined ? 0 : keyMap(doc, answer);
+  let kind: string = entry.kind;
+  let page: Json | undefined;
+  if (kind === "paged") {
+    // The page token goes back as the query parameter of the same name; the items are the answer's list.
+    const list = branchesOf(doc, answer)
+      .flatMap((b) => (isObject(b.properties) ? Object.entries(b.properties) : []))
+      .find(([, v]) => branchesOf(doc, v).some((b) => b.type === "array" || b.items !== undefined));
+    if (entry.pageToken && entry.pageToken in query && list) page = [entry.pageToken, list[0]];
+    else kind = "json";
+  }
+  return {
+    method,
+    path,
+    kind,
+    query,
+    ...(isObject(content) ? { body: compact(doc, content.schema) } : {}),
+    ...(result !== 0 ? { result } : {}),
+    ...(page ? { page } : {}),
+  };
+}
+
+/**
+ * Print values as code, with every object or list that occurs more than once (and is not tiny) printed once, as a
+ * shared constant: the text-to-speech operations share their query parameters and most of their body, so the data
+ * (and a client bundle) carries them once.
+ */
+function shareRepeats(values: Json[]): { shared: string[]; print: (value: Json) => string } {
+  const counts = new Map<string, number>();
+  const count = (value: Json): void => {
+    if (value === null || typeof value !== "object") return;
+    const text = JSON.stringify(value);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+    for (const child of Object.values(value)) count(child);
+  };
+  for (const value of values) count(value);
+  const names = new Map<string, string>();
+  const repeated = [...counts].filter(([text, n]) => n > 1 && text.length >= 60).map(([text]) => text);
+  // Shorter first: a shared value's parts are defined before it.
+  repeated.sort((a, b) => a.length - b.length);
+  const shared: string[] = [];
+  const print = (value: Json, top = false): string => {
+    if (value === null || typeof value !== "object") return JSON.stringify(value);
+    const name = top ? undefined : names.get(JSON.stringify(value));
+    if (name) return name;
+    if (Array.isArray(value)) return `[${value.map((v) => print(v)).join(", ")}]`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${print(v)}`)
+      .join(", ")} }`;
+  };
+  for (const text of repeated) {
+    const name = `S${names.size}`;
+    shared.push(`const ${name} = ${print(JSON.parse(text) as Json, true)} as const;`);
+    names.set(text, name);
+  }
+  return { shared, print: (value) => print(value) };
+}
+
+export function runtimeData(doc: JsonObject): string {
+  const found = find(doc);
+  const data = found.map((f) => opData(doc, f));
+  const { shared, print: code } = shareRepeats(data);
+  const consts = [...shared];
+  found.forEach((f, i) => {
+    consts.push(`/** ${f.entry.key} */\nexport const ${constName(f.entry)}: OperationData = ${code(data[i]!)};`);
+  });
+  const print = (node: Map<string, unknown>): string =>
+    `{ ${[...node]
+      .map(([k, v]) => `${JSON.stringify(k)}: ${v instanceof Map ? print(v) : constName((v as Found).entry)}`)
+      .join(", ")} }`;
   return `/** A validation-only view of a JSON Schema: refs resolved, branches merged, annotations dropped. */
 export interface FieldSchema {
   type?: readonly string[];
@@ -108,11 +259,77 @@ export interface FieldSchema {
   items?: FieldSchema;
 }
 
+/** Which keys of an answer are camelCased: \`0\` keeps a value as it is; \`{ "*": … }\` is a map whose keys are kept. */
+export type KeyMap = 0 | { readonly [key: string]: KeyMap };
+
+/** What the facade's runtime for a kind of answer needs of one operation. */
 export interface OperationData {
+  method: "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+  path: string;
+  /** audio: an AudioStream; json: an object; json-stream: one object per line; paged: a page and every item; other: the Response. */
+  kind: "audio" | "json" | "json-stream" | "paged" | "other";
   query: Readonly<Record<string, FieldSchema>>;
   body?: FieldSchema;
+  result?: KeyMap;
+  /** For paged: the page token (answer property and query parameter), and the answer's list of items. */
+  page?: readonly [token: string, items: string];
+}
+
+/** A group of the facade: methods and nested groups. */
+export interface FacadeGroup {
+  readonly [name: string]: OperationData | FacadeGroup;
 }
 
 ${consts.join("\n\n")}
+
+/** The facade: \`client.<group>.<method>\` → its operation. */
+export const FACADE: FacadeGroup = ${print(tree(found))};
+`;
+}
+
+/** A JSDoc comment from an operation's summary and description. */
+function jsdoc(f: Found, indent: string): string {
+  const text = [f.op.summary, f.op.description]
+    .filter((t): t is string => typeof t === "string" && t.trim() !== "")
+    .map((t) => t.trim());
+  const unique = text.filter((t, i) => !text.slice(0, i).some((o) => o.startsWith(t)));
+  const lines = [...unique.join("\n\n").split("\n"), "", `\`${f.entry.key}\``];
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l.replaceAll("*/", "*\\/")}` : ""}`).join("\n")}\n${indent} */`;
+}
+
+/** `generated/facade.ts`: the facade's types, one method signature per operation, documented from the spec. */
+export function facadeTypes(doc: JsonObject): string {
+  const found = find(doc);
+  const signature = (f: Found, indent: string): string => {
+    const [verb, path] = f.entry.key.split(" ") as [string, string];
+    const ref = `${JSON.stringify(path)}, ${JSON.stringify(verb.toLowerCase())}`;
+    const args = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => `${camel(m[1]!)}: string`);
+    const query = f.params.filter((p) => p.in === "query");
+    const content = f.body && isObject(f.body.content) ? f.body.content["application/json"] : undefined;
+    if (query.length > 0 || content !== undefined) {
+      const schema = isObject(content) ? deref(doc, content.schema) : undefined;
+      const needed =
+        query.some((p) => p.required === true) ||
+        (f.body?.required === true && isObject(schema) && Array.isArray(schema.required) && schema.required.length > 0);
+      args.push(`request${needed ? "" : "?"}: Request<${ref}>`);
+    }
+    args.push("requestOptions?: RequestOptions");
+    const kind = String(opData(doc, f).kind);
+    return `${jsdoc(f, indent)}\n${indent}${f.entry.method}(${args.join(", ")}): Result<${ref}, ${JSON.stringify(kind)}>;`;
+  };
+  const print = (node: Map<string, unknown>, indent: string): string =>
+    [...node]
+      .map(([k, v]) =>
+        v instanceof Map
+          ? `${indent}readonly ${k}: {\n${print(v, indent + "  ")}\n${indent}};`
+          : signature(v as Found, indent),
+      )
+      .join("\n");
+  return `import type { Request, RequestOptions, Result } from "../src/facade.js";
+
+/** The facade's groups and methods, generated from the spec: \`client.<group>.<method>(…)\`. */
+export interface Facade {
+${print(tree(found), "  ")}
+}
 `;
 }

@@ -1,12 +1,15 @@
 /** ElevenLabsClient: options, environment, one openapi-fetch client over every generated path, one transport. */
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
+import type { Facade } from "../generated/facade.js";
+import { FACADE } from "../generated/runtime.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { invalid } from "./core/errors.js";
 import { readEnv } from "./core/env.js";
 import { createTransport, type Hooks, type RequestEvent } from "./core/transport.js";
+import { buildFacade } from "./facade.js";
 import { shield, type RawClient } from "./raw.js";
-import { TextToSpeech, checkRequestOptions } from "./text-to-speech.js";
+import { checkRequestOptions } from "./request-options.js";
 
 /** The API's regional addresses, as the official SDK names them. */
 export const ElevenLabsEnvironment = {
@@ -91,9 +94,18 @@ function debugHooks(debug: ElevenLabsClientOptions["debug"]): Hooks {
   };
 }
 
+// The spec's groups (textToSpeech, models, voices, user …) are the client's members: generated/facade.ts types them,
+// and the constructor builds them from generated/runtime.ts. A class cannot implement members it does not declare, so
+// the interface is merged into the class.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface ElevenLabsClient extends Facade {}
+
+/**
+ * The client: `client.textToSpeech.convert(…)`, `client.models.list()`, `client.voices.search()` … one method per
+ * operation of the spec, with the official SDK's names; `client.raw` for the typed low-level client.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ElevenLabsClient {
-  /** Text to speech: `convert(voiceId, request, requestOptions?)`. */
-  readonly textToSpeech: TextToSpeech;
   /**
    * The typed low-level client (openapi-fetch) over every path in the spec, with the same auth, retries, timeouts
    * and errors as the facade: a failing status throws an ElevenLabsError, so `data` is always set.
@@ -146,6 +158,6 @@ export class ElevenLabsClient {
     });
     const middleware: Middleware[] = [];
     this.raw = shield(raw, middleware, this.baseUrl);
-    this.textToSpeech = new TextToSpeech(raw, transport, middleware);
+    Object.assign(this, buildFacade({ raw, transport, middleware }, FACADE));
   }
 }

@@ -2,13 +2,18 @@
  * elevenlabs-fetch: a tiny typed client for the ElevenLabs Text-to-Speech API. Browser-safe: web-standard APIs only.
  */
 export { ElevenLabsClient, ElevenLabsEnvironment, type ElevenLabsClientOptions } from "./client.js";
+export type { OutputFormat, TextToSpeech, TextToSpeechRequest, VoiceSettings } from "./text-to-speech.js";
+export type { RequestOptions } from "./request-options.js";
 export {
-  TextToSpeech,
-  type OutputFormat,
-  type RequestOptions,
-  type TextToSpeechRequest,
-  type VoiceSettings,
-} from "./text-to-speech.js";
+  JsonStream,
+  type Answer,
+  type Page,
+  type PagePromise,
+  type Request,
+  type Result,
+  type WithAudio,
+} from "./facade.js";
+export type { Facade } from "../generated/facade.js";
 export { AudioStream, type AudioMetadata } from "./audio.js";
 export {
   convertLongForm,

@@ -13,13 +13,8 @@ import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { contentTypeFor, parseFormat } from "./format.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkHeaders } from "./core/check.js";
-import {
-  checkOutputFormat,
-  checkRequestOptions,
-  prepareConvert,
-  type RequestOptions,
-  type TextToSpeechRequest,
-} from "./text-to-speech.js";
+import { checkRequestOptions, type RequestOptions } from "./request-options.js";
+import { checkOutputFormat, prepareConvert, type TextToSpeechRequest } from "./text-to-speech.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
 export { MODEL_MAX_CHARACTERS };

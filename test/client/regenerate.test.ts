@@ -1,4 +1,5 @@
-// A field added to the spec is accepted camelCased after `npm run generate`, with no facade edit.
+// A field added to the spec is accepted camelCased after `npm run generate`, with no facade edit; an operation added to
+// the spec becomes client.<group>.<method>: typed, validated, and served by the local server, with no source edit.
 import { tempDir } from "../helpers/tmp.ts";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -9,6 +10,45 @@ import { generate } from "../../scripts/generate.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+
+/** A new operation, as a second spec file: `GET /v1/history/{history_item_id}`, named history.get by Fern. */
+const HISTORY = {
+  openapi: "3.1.0",
+  info: { title: "history", version: "1" },
+  paths: {
+    "/v1/history/{history_item_id}": {
+      get: {
+        operationId: "get_history_item",
+        summary: "Get history item",
+        "x-fern-sdk-group-name": "history",
+        "x-fern-sdk-method-name": "get",
+        parameters: [
+          { name: "history_item_id", in: "path", required: true, schema: { type: "string" } },
+          { name: "include_settings", in: "query", required: false, schema: { type: "boolean" } },
+        ],
+        responses: {
+          "200": {
+            description: "The item",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/HistoryItem" } } },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      HistoryItem: {
+        type: "object",
+        required: ["history_item_id", "character_count_change_from", "feedback_labels"],
+        properties: {
+          history_item_id: { type: "string" },
+          character_count_change_from: { type: "integer", minimum: 0 },
+          feedback_labels: { type: "object", additionalProperties: { type: "string" } },
+        },
+      },
+    },
+  },
+};
 let dir: string;
 let server: TestServer;
 
@@ -23,7 +63,8 @@ beforeAll(async () => {
     enum: ["calm", "excited"],
   };
   await writeFile(join(dir, "spec.json"), JSON.stringify(spec));
-  const files = await generate({ specs: [join(dir, "spec.json")] });
+  await writeFile(join(dir, "history.json"), JSON.stringify(HISTORY));
+  const files = await generate({ specs: [join(dir, "spec.json"), join(dir, "history.json")] });
   await mkdir(join(dir, "generated"));
   for (const [name, contents] of files) await writeFile(join(dir, "generated", name), contents);
   await cp(join(ROOT, "src"), join(dir, "src"), { recursive: true });
@@ -44,6 +85,50 @@ describe("regenerating with a new field", () => {
     await expect(client.textToSpeech.convert("v", { text: "Hi", speakingStyleHint: "angry" } as never)).rejects.toThrow(
       'request.speakingStyleHint: must be one of calm, excited; got "angry"',
     );
+  });
+
+  it("makes a new operation client.history.get(): validated, camelCased, and served by the local server", async () => {
+    const mod = (await import(join(dir, "src/index.ts"))) as typeof import("../../src/index.ts");
+    const mock = (await import(join(dir, "src/mock/index.ts"))) as typeof import("../../src/mock/index.ts");
+    const local = await mock.startMockServer({ engine: "tone", spec: join(dir, "generated/openapi.json") });
+    try {
+      const client = new mod.ElevenLabsClient({ apiKey: "k", baseUrl: local.url }) as unknown as {
+        history: { get(id: unknown, request?: unknown): Promise<Record<string, unknown>> };
+      };
+      const item = await client.history.get("abc", { includeSettings: true });
+      expect(local.requests.at(-1)).toMatchObject({
+        method: "GET",
+        path: "/v1/history/abc",
+        query: { include_settings: "true" },
+      });
+      // The declared keys camelCased; the map's keys (whatever the server chose) kept as they are.
+      expect(Object.keys(item).sort()).toEqual(["characterCountChangeFrom", "feedbackLabels", "historyItemId"]);
+      expect(typeof item.historyItemId).toBe("string");
+      await expect(client.history.get("")).rejects.toThrow("historyItemId: must be a non-empty string");
+      await expect(client.history.get("abc", { includeSettings: "yes" })).rejects.toThrow(
+        'request.includeSettings: must be a boolean, got "yes"',
+      );
+      await expect(client.history.get("abc", { include_settings: true })).rejects.toThrow(
+        "request.include_settings: unknown field (did you mean includeSettings?)",
+      );
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("types the new operation: its argument and its camelCased answer", () => {
+    const use = `import { ElevenLabsClient } from "./src/index.js";
+const client = new ElevenLabsClient({ apiKey: "k" });
+export async function f(): Promise<number> {
+  const item = await client.history.get("id", { includeSettings: true });
+  const label: string | undefined = item.feedbackLabels["any_key"];
+  return item.characterCountChangeFrom + (label ?? "").length;
+}
+// @ts-expect-error: the id is a string
+export const bad = client.history.get(1);
+`;
+    const path = join(dir, "use-history.ts");
+    expect(typecheck([path], { [path]: use }).get(path) ?? []).toEqual([]);
   });
 
   it("types the field: accepted with the new spec, an error with the old one", () => {

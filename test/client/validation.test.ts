@@ -29,7 +29,7 @@ describe("client-side validation, before anything is sent", () => {
     [undefined, { text: "Hi" }, "voiceId", "voiceId: must be a non-empty string, got undefined"],
     ["..", { text: "Hi" }, "voiceId", 'voiceId: cannot be ".."'],
     ["\ud800", { text: "Hi" }, "voiceId", "voiceId: contains an unpaired surrogate; it cannot be encoded into a URL"],
-    ["v", undefined, "request", 'request: must be an object such as { text: "Hello" }'],
+    ["v", undefined, "request", 'request: must be an object with text, such as { text: "Hello" }'],
     ["v", {}, "request.text", "request.text: is required"],
     ["v", { text: "" }, "request.text", "request.text: must not be empty"],
     ["v", { text: "  \n" }, "request.text", "request.text: must not be empty"],

@@ -19,6 +19,7 @@ export {
   convertLongForm,
   splitText,
   LongFormChunkError,
+  TimedAudioStream,
   MODEL_MAX_CHARACTERS,
   maxCharactersFor,
   type LongFormOptions,

@@ -8,7 +8,9 @@
 import { AudioStream, type AudioMetadata } from "./audio.js";
 import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/errors.js";
-import { hasId3v1, mp3HeaderLength } from "./core/mp3.js";
+import { hasId3v1, mp3Duration, mp3HeaderLength } from "./core/mp3.js";
+import { metadataFrom } from "./audio.js";
+import type { Alignment } from "./captions.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { contentTypeFor, parseFormat } from "./format.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
@@ -50,6 +52,76 @@ export interface LongFormOptions {
   onProgress?: (progress: LongFormProgress) => void;
   /** Per-request options for every chunk (timeouts, retries, abort signal, headers). */
   requestOptions?: RequestOptions;
+  /**
+   * Synthesise each chunk with convertWithTimestamps, and give one character alignment across all of them: the result
+   * is a TimedAudioStream, whose `alignment()` resolves once the audio has been read. Each chunk's times are shifted
+   * by the decoded duration of the audio before it (MP3 frames, or PCM samples), so captions line up to the end.
+   */
+  timestamps?: boolean;
+}
+
+/**
+ * Long-form audio with its timeline: the same stream as without timestamps, and `alignment()`, the characters of the
+ * whole text with their times in seconds from the start of the joined audio (the characters between two chunks, such
+ * as the paragraph break, get the time of the boundary).
+ */
+export class TimedAudioStream extends AudioStream {
+  readonly #alignment: Promise<Alignment>;
+
+  /** @internal Built by convertLongForm. */
+  constructor(
+    source: ConstructorParameters<typeof AudioStream>[0],
+    metadata: AudioMetadata,
+    alignment: Promise<Alignment>,
+  ) {
+    super(source, metadata);
+    alignment.catch(() => undefined); // observed by alignment(); not an unhandled rejection when nobody asks
+    this.#alignment = alignment;
+  }
+
+  /** The whole text's alignment; resolves once the audio has been read to its end, rejects if the synthesis failed. */
+  alignment(): Promise<Alignment> {
+    return this.#alignment;
+  }
+}
+
+/** Each client's models and their `maximum_text_length_per_request`, looked up once (GET /v1/models). */
+const LIMITS = new WeakMap<object, Promise<ReadonlyMap<string, number>>>();
+
+/**
+ * The API's own limit for a model, from models.list(), once per client; undefined when the lookup fails (the built-in
+ * table is used then). A lookup cut short by the caller's abort is not remembered.
+ */
+async function lookUpLimit(
+  client: ElevenLabsClient,
+  modelId: string,
+  options: RequestOptions,
+): Promise<number | undefined> {
+  let limits = LIMITS.get(client);
+  if (!limits) {
+    limits = (async () => {
+      const models = await client.models.list({ ...options, maxRetries: 0 });
+      const out = new Map<string, number>();
+      for (const m of Array.isArray(models) ? models : []) {
+        const max = (m as { maximumTextLengthPerRequest?: unknown }).maximumTextLengthPerRequest;
+        if (typeof m.modelId === "string" && typeof max === "number" && max > 0) out.set(m.modelId, max);
+      }
+      return out;
+    })();
+    LIMITS.set(client, limits);
+  }
+  try {
+    return (await limits).get(modelId);
+  } catch {
+    if (options.abortSignal?.aborted) LIMITS.delete(client);
+    return undefined;
+  }
+}
+
+/** The decoded duration of one chunk's audio, in seconds. */
+function durationOf(bytes: Uint8Array, codec: string, sampleRate: number): number {
+  if (codec === "mp3") return mp3Duration(bytes);
+  return bytes.byteLength / (codec === "pcm" ? 2 * sampleRate : sampleRate);
 }
 
 /** A chunk of the text: its characters and its range in the original (code units, end exclusive). */
@@ -163,6 +235,9 @@ const metadataOf = ({ requestId, characterCost, historyItemId, contentType }: Au
 /** An in-order queue of one chunk's audio, filled as it arrives and drained by the output stream. */
 class Pump {
   parts: Uint8Array[] = [];
+  /** With timestamps: the chunk's alignment, and the decoded duration of its audio. */
+  alignment: Alignment | undefined;
+  seconds = 0;
   done = false;
   error: unknown;
   metadata: AudioMetadata = {};
@@ -218,6 +293,18 @@ export function convertLongForm(
   client: ElevenLabsClient,
   voiceId: string,
   request: TextToSpeechRequest,
+  options: LongFormOptions & { timestamps: true },
+): TimedAudioStream;
+export function convertLongForm(
+  client: ElevenLabsClient,
+  voiceId: string,
+  request: TextToSpeechRequest,
+  options?: LongFormOptions,
+): AudioStream;
+export function convertLongForm(
+  client: ElevenLabsClient,
+  voiceId: string,
+  request: TextToSpeechRequest,
   options: LongFormOptions = {},
 ): AudioStream {
   // Everything a chunk's request would refuse is refused here, before anything is sent: a ValidationError, never a
@@ -229,7 +316,7 @@ export function convertLongForm(
   checkRequestOptions(options.requestOptions);
   checkHeaders(options.requestOptions?.headers, "requestOptions.headers");
   const format = checkOutputFormat(request.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
-  const { codec } = parseFormat(format);
+  const { codec, sampleRate } = parseFormat(format);
   if (codec === "opus") {
     throw new ValidationError(
       "request.outputFormat",
@@ -237,10 +324,12 @@ export function convertLongForm(
     );
   }
   if (typeof request.text !== "string") throw new ValidationError("request.text", "must be a string");
-  const limit = options.maxCharacters ?? maxCharactersFor(request.modelId);
-  const chunks = splitText(request.text, limit);
+  const text = request.text;
+  const modelId = request.modelId ?? DEFAULT_MODEL_ID;
+  let chunks = splitText(text, options.maxCharacters ?? maxCharactersFor(modelId));
   if (chunks.length === 0) throw new ValidationError("request.text", "must not be empty");
   prepareConvert(voiceId, { ...request, text: (chunks[0] as TextChunk).text });
+  const timed = options.timestamps === true;
   const byIds = options.continuity === "request-ids";
   const concurrency = byIds ? 1 : (options.concurrency ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -277,8 +366,23 @@ export function convertLongForm(
         if (after) body.nextText = after.text.slice(0, CONTEXT_CHARACTERS);
       }
       try {
-        const audio = await client.textToSpeech.convert(voiceId, body, requestOptions);
-        pump.metadata = metadataOf(audio);
+        let audio: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+        if (timed) {
+          type TimedRequest = Parameters<typeof client.textToSpeech.convertWithTimestamps>[1];
+          const { data, rawResponse } = await client.textToSpeech
+            .convertWithTimestamps(voiceId, body as TimedRequest, requestOptions)
+            .withRawResponse();
+          // The answer is JSON; the chunk's audio is in the format asked for.
+          pump.metadata = { ...metadataFrom(rawResponse.headers), contentType: contentTypeFor(format) };
+          if (!data.alignment) throw new ElevenLabsError("the answer to convertWithTimestamps() had no alignment");
+          pump.alignment = data.alignment;
+          pump.seconds = durationOf(data.audio, codec, sampleRate);
+          audio = [data.audio];
+        } else {
+          const stream = await client.textToSpeech.convert(voiceId, body, requestOptions);
+          pump.metadata = metadataOf(stream);
+          audio = stream;
+        }
         arrived();
         let head: Uint8Array | undefined = i > 0 && mp3 ? new Uint8Array(0) : undefined;
         let tail = new Uint8Array(0); // the last 128 bytes are held back: they may be an ID3v1 tag
@@ -320,7 +424,31 @@ export function convertLongForm(
       }
     });
 
+  // With timestamps: the whole text's timeline, each chunk's times shifted by the audio before it.
+  const timeline = { characters: [] as string[], starts: [] as number[], ends: [] as number[] };
+  let offset = 0; // seconds of audio so far
+  let covered = 0; // code units of the text so far
+  const mark = (characters: Iterable<string>, start: number, end: number): void => {
+    for (const c of characters) {
+      timeline.characters.push(c);
+      timeline.starts.push(start);
+      timeline.ends.push(end);
+    }
+  };
+  let settle: { resolve(a: Alignment): void; reject(e: unknown): void } | undefined;
+  const alignment = new Promise<Alignment>((resolve, reject) => (settle = { resolve, reject }));
+
   async function* assemble(): AsyncGenerator<Uint8Array> {
+    if (options.maxCharacters === undefined) {
+      // The API's own limit for the model (once per client), when it gives one; the built-in table otherwise. A
+      // known model keeps the smaller of the two, so that the client-side check never refuses a chunk.
+      const looked = await lookUpLimit(client, modelId, requestOptions);
+      const known = MODEL_MAX_CHARACTERS[modelId];
+      if (looked !== undefined) {
+        chunks = splitText(text, known === undefined ? looked : Math.min(looked, known));
+        progress.chunksTotal = chunks.length;
+      }
+    }
     for (const [i, chunk] of chunks.entries()) {
       for (let next = pumps.length; next < Math.min(chunks.length, i + concurrency); next = pumps.length) {
         pumps.push(start(next, chunks[next] as TextChunk));
@@ -335,6 +463,14 @@ export function convertLongForm(
       } catch (error) {
         throw failure ?? error;
       }
+      if (timed && pump.alignment) {
+        // The text between the chunks (a paragraph break, a space) is spoken at the boundary.
+        mark(text.slice(covered, chunk.start), offset, offset);
+        const { characters, characterStartTimesSeconds: starts, characterEndTimesSeconds: ends } = pump.alignment;
+        characters.forEach((c, k) => mark([c], offset + (starts[k] ?? 0), offset + (ends[k] ?? 0)));
+        offset += pump.seconds;
+        covered = chunk.end;
+      }
       if (pump.metadata.requestId) ids.push(pump.metadata.requestId);
       progress.chunksDone++;
       progress.charactersDone += length(chunk.text);
@@ -348,28 +484,41 @@ export function convertLongForm(
     }
   }
 
-  const parts = assemble();
+  const parts = (async function* () {
+    try {
+      yield* assemble();
+      mark(text.slice(covered), offset, offset);
+      settle?.resolve({
+        characters: timeline.characters,
+        characterStartTimesSeconds: timeline.starts,
+        characterEndTimesSeconds: timeline.ends,
+      });
+    } catch (error) {
+      settle?.reject(error);
+      throw error;
+    }
+  })();
   // An AudioStream, as convert() gives: bytes(), blob() and `for await` typed in every project, and the content type.
-  return new AudioStream(
-    {
-      async pull(controller) {
-        try {
-          // A pull must enqueue or close, or the reader waits for ever: skip empty parts.
-          for (;;) {
-            const { done, value } = await parts.next();
-            if (done) return controller.close();
-            if (value.byteLength > 0) return controller.enqueue(value);
-          }
-        } catch (error) {
-          stop.abort(error);
-          controller.error(error);
+  const source: ConstructorParameters<typeof AudioStream>[0] = {
+    async pull(controller) {
+      try {
+        // A pull must enqueue or close, or the reader waits for ever: skip empty parts.
+        for (;;) {
+          const { done, value } = await parts.next();
+          if (done) return controller.close();
+          if (value.byteLength > 0) return controller.enqueue(value);
         }
-      },
-      async cancel(reason) {
-        stop.abort(reason);
-        await parts.return(undefined);
-      },
+      } catch (error) {
+        stop.abort(error);
+        controller.error(error);
+      }
     },
-    { contentType: contentTypeFor(format) },
-  );
+    async cancel(reason) {
+      stop.abort(reason);
+      settle?.reject(new ElevenLabsAbortError("the long-form audio was cancelled before its end"));
+      await parts.return(undefined);
+    },
+  };
+  const metadata = { contentType: contentTypeFor(format) };
+  return timed ? new TimedAudioStream(source, metadata, alignment) : new AudioStream(source, metadata);
 }

@@ -8,7 +8,7 @@ const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 16
 const RATES = [44100, 48000, 32000];
 
 /** A Layer III frame header at `at`: its length, and where a Xing/Info tag would sit. Undefined if none is there. */
-function frame(bytes: Uint8Array, at: number): { length: number; tagAt: number } | undefined {
+function frame(bytes: Uint8Array, at: number): { length: number; tagAt: number; seconds: number } | undefined {
   if (at + 4 > bytes.length) return undefined;
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes.subarray(at, at + 4);
   if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || (b1 & 0x06) !== 0x02) return undefined; // sync + Layer III
@@ -20,7 +20,9 @@ function frame(bytes: Uint8Array, at: number): { length: number; tagAt: number }
   const mono = b3 >> 6 === 3;
   const side = version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17;
   const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
-  return { length, tagAt: at + 4 + ((b1 & 1) === 0 ? 2 : 0) + side };
+  // 1152 samples a frame for MPEG-1 Layer III, 576 for MPEG-2 and 2.5.
+  const seconds = (version === 3 ? 1152 : 576) / rate;
+  return { length, tagAt: at + 4 + ((b1 & 1) === 0 ? 2 : 0) + side, seconds };
 }
 
 /**
@@ -47,4 +49,20 @@ export function mp3HeaderLength(bytes: Uint8Array): number | undefined {
 export function hasId3v1(bytes: Uint8Array): boolean {
   const at = bytes.length - 128;
   return at >= 0 && bytes[at] === 0x54 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x47;
+}
+
+/**
+ * The decoded duration of MP3 audio, in seconds: the sum of its audio frames' durations (a leading ID3v2 tag and
+ * Xing/Info frame, which carry no audio, are skipped; the walk stops at the first byte that is not a frame, such as an
+ * ID3v1 tag). This is what a player plays, encoder delay and padding included, so it is the offset of whatever is
+ * appended after it.
+ */
+export function mp3Duration(bytes: Uint8Array): number {
+  let at = mp3HeaderLength(bytes) ?? 0;
+  let seconds = 0;
+  for (let f = frame(bytes, at); f && at + f.length <= bytes.length; f = frame(bytes, at)) {
+    seconds += f.seconds;
+    at += f.length;
+  }
+  return seconds;
 }

@@ -125,7 +125,14 @@ describe("convertLongForm against the local server", () => {
     expect(walk.sampleRates).toEqual([22050]);
     expect(walk.bitrates).toEqual([32]);
     expect(walk.infoFrame).toBeUndefined();
-    const sent = mock.requests.slice(from);
+    // One GET /v1/models first (the model's limit, once per client), then the five syntheses.
+    expect(
+      mock.requests
+        .slice(from)
+        .filter((r) => r.method === "GET")
+        .map((r) => r.path),
+    ).toEqual(["/v1/models"]);
+    const sent = mock.requests.slice(from).filter((r) => r.method === "POST");
     expect(sent).toHaveLength(5);
     const texts = sent.map((r) => (r.body as { text: string }).text);
     expect(squash(texts.join(""))).toBe(squash(TEXT));

@@ -36,7 +36,7 @@ export function exampleSetup(prefix: string): { readonly mock: MockServer; reado
  */
 export async function runExample(
   name: string,
-  options: { baseUrl: string; dir: string; args?: string[]; apiKey?: string },
+  options: { baseUrl: string; dir: string; args?: string[]; apiKey?: string; env?: Record<string, string> },
 ): Promise<{ stdout: string; stderr: string }> {
   const tsconfig = join(options.dir, "tsconfig.run.json");
   await writeFile(
@@ -49,6 +49,7 @@ export async function runExample(
     ELEVENLABS_BASE_URL: options.baseUrl,
     TSX_TSCONFIG_PATH: tsconfig,
     NO_COLOR: "1",
+    ...options.env,
   };
   return run(process.execPath, ["--import", "tsx", join(ROOT, "examples", name), ...(options.args ?? [])], {
     cwd: options.dir,

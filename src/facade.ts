@@ -60,7 +60,7 @@ export type Request<P extends keyof paths, M extends string> = Simplify<
 export type Answer<P extends keyof paths, M extends string> = Camelize<AnswerOf<Operation<P, M>>>;
 
 /** The items of a paged answer: its list. */
-type ItemOf<T> = { [K in keyof T]: T[K] extends readonly (infer I)[] | null | undefined ? I : never }[keyof T];
+type ItemOf<T> = { [K in keyof T]-?: NonNullable<T[K]> extends readonly (infer I)[] ? I : never }[keyof T];
 
 /**
  * A page of a paged operation: the answer as it is, and `for await (const item of page)` over every item of this page

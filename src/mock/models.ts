@@ -1,8 +1,8 @@
 import { MODEL_MAX_CHARACTERS } from "../models.js";
 
 /**
- * The models the local server knows: the client's limits table (src/models.ts) with display names, as a list the
- * server's checks read (and `GET /v1/models` can serve).
+ * The models the local server knows: the client's limits table (src/models.ts) with display names, languages and
+ * prices, as a list the server's checks read and `GET /v1/models` serves.
  */
 export interface MockModel {
   /** The `model_id` to send. */
@@ -29,6 +29,117 @@ export const MODELS: readonly MockModel[] = Object.entries(MODEL_MAX_CHARACTERS)
   name: NAMES[modelId] ?? modelId,
   maxCharacters,
 }));
+
+/** The languages of the v2.5 models, in the models page's order (v2 speaks the first 29). */
+const LANGUAGES: readonly [string, string][] = [
+  ["en", "English"],
+  ["ja", "Japanese"],
+  ["zh", "Chinese"],
+  ["de", "German"],
+  ["hi", "Hindi"],
+  ["fr", "French"],
+  ["ko", "Korean"],
+  ["pt", "Portuguese"],
+  ["it", "Italian"],
+  ["es", "Spanish"],
+  ["id", "Indonesian"],
+  ["nl", "Dutch"],
+  ["tr", "Turkish"],
+  ["fil", "Filipino"],
+  ["pl", "Polish"],
+  ["sv", "Swedish"],
+  ["bg", "Bulgarian"],
+  ["ro", "Romanian"],
+  ["ar", "Arabic"],
+  ["cs", "Czech"],
+  ["el", "Greek"],
+  ["fi", "Finnish"],
+  ["hr", "Croatian"],
+  ["ms", "Malay"],
+  ["sk", "Slovak"],
+  ["da", "Danish"],
+  ["ta", "Tamil"],
+  ["uk", "Ukrainian"],
+  ["ru", "Russian"],
+  ["hu", "Hungarian"],
+  ["no", "Norwegian"],
+  ["vi", "Vietnamese"],
+];
+
+const ALL = LANGUAGES.map(([id]) => id);
+const V2 = ALL.slice(0, 29);
+const ENGLISH = ["en"];
+
+/** What the models page says of each model: the languages it speaks, its price (credits per character), its queue. */
+const TRAITS: Readonly<
+  Record<string, { languages: string[]; multiplier: number; turbo: boolean; description: string }>
+> = {
+  eleven_multilingual_v2: {
+    languages: V2,
+    multiplier: 1,
+    turbo: false,
+    description: "Our most life-like, emotionally rich model, in 29 languages.",
+  },
+  eleven_flash_v2_5: {
+    languages: ALL,
+    multiplier: 0.5,
+    turbo: true,
+    description: "Our fastest model, ultra low latency, in 32 languages.",
+  },
+  eleven_turbo_v2_5: {
+    languages: ALL,
+    multiplier: 0.5,
+    turbo: true,
+    description: "High quality, low latency model in 32 languages.",
+  },
+  eleven_flash_v2: { languages: ENGLISH, multiplier: 0.5, turbo: true, description: "Our fastest English model." },
+  eleven_turbo_v2: { languages: ENGLISH, multiplier: 0.5, turbo: true, description: "English low latency model." },
+  eleven_v3: {
+    languages: ALL,
+    multiplier: 1,
+    turbo: false,
+    description: "Our most expressive model, with audio tags (a subset of its languages listed here).",
+  },
+  eleven_multilingual_v1: {
+    languages: ["en", "de", "pl", "es", "it", "fr", "pt", "hi"],
+    multiplier: 1,
+    turbo: false,
+    description: "Our first multilingual model (deprecated).",
+  },
+  eleven_monolingual_v1: { languages: ENGLISH, multiplier: 1, turbo: false, description: "Our first English model." },
+};
+
+/**
+ * `GET /v1/models`: one ModelResponseModel per model the server knows. Every character limit is the one the server
+ * refuses by (src/models.ts), for free and subscribed users alike.
+ */
+export function modelList(): Record<string, unknown>[] {
+  return MODELS.map((m) => {
+    const traits = TRAITS[m.modelId] ?? { languages: ENGLISH, multiplier: 1, turbo: false, description: m.name };
+    return {
+      model_id: m.modelId,
+      name: m.name,
+      can_be_finetuned: true,
+      can_do_text_to_speech: true,
+      can_do_voice_conversion: false,
+      can_use_style: m.modelId === "eleven_multilingual_v2" || m.modelId === "eleven_v3",
+      can_use_speaker_boost: true,
+      serves_pro_voices: false,
+      token_cost_factor: 1,
+      description: traits.description,
+      requires_alpha_access: false,
+      max_characters_request_free_user: m.maxCharacters,
+      max_characters_request_subscribed_user: m.maxCharacters,
+      maximum_text_length_per_request: m.maxCharacters,
+      languages: LANGUAGES.filter(([id]) => traits.languages.includes(id)).map(([language_id, name]) => ({
+        language_id,
+        name,
+      })),
+      model_rates: { character_cost_multiplier: traits.multiplier },
+      concurrency_group: traits.turbo ? "turbo" : "standard",
+    };
+  });
+}
 
 /** The model with this id, or undefined. */
 export function findModel(modelId: string): MockModel | undefined {

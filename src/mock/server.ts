@@ -10,7 +10,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { checkMockPackages, type PackageResolver } from "./deps.js";
 import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
 import { exampleFor } from "./example.js";
-import { checkSpeechRequest } from "./models.js";
+import { checkSpeechRequest, modelList } from "./models.js";
+import { createAccount, DEFAULT_CHARACTER_LIMIT } from "./account.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
 
 export interface MockServerOptions {
@@ -34,6 +35,12 @@ export interface MockServerOptions {
   spec?: string;
   /** Send CORS headers (and answer preflights), so a page on another origin can call it. Default true. */
   cors?: boolean;
+  /**
+   * Characters the account may synthesise, across every text-to-speech operation, since the server started. A
+   * request that would go over it is refused with the API's 401 `quota_exceeded`, and nothing is counted for it.
+   * `GET /v1/user/subscription` reports it as `character_limit`. Default 1,000,000 (the free tier has 10,000).
+   */
+  characterLimit?: number;
   /** @internal How the start-up check finds packages (tests simulate missing ones). Default: require.resolve. */
   resolvePackage?: PackageResolver;
 }
@@ -72,6 +79,10 @@ export interface MockServer {
   readonly active: number;
   /** The most responses streamed at the same time so far. */
   readonly maxActive: number;
+  /** Characters billed so far (each accepted synthesis's `character-cost`): `character_count` of the subscription. */
+  readonly characterCount: number;
+  /** The account's character limit (`characterLimit`). */
+  readonly characterLimit: number;
   close(): Promise<void>;
 }
 
@@ -126,6 +137,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const issued = new Set<string>();
   const sockets = new Set<Socket>();
   const cors = options.cors !== false;
+  const account = createAccount(options.characterLimit ?? DEFAULT_CHARACTER_LIMIT);
+  /** The JSON answers computed here, by method and spec path; any other JSON operation answers from its schema. */
+  const answers: Record<string, (query: URLSearchParams) => unknown> = {
+    "GET /v1/models": () => modelList(),
+    "GET /v1/user/subscription": () => account.subscription(),
+  };
   let nextId = 1;
   let active = 0;
   let maxActive = 0;
@@ -240,7 +257,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     if (bodyError) return reply(422, { detail: [bodyError] });
     url.searchParams.delete("mock_redirected");
-    const detail = op.validate({ path, query: Object.fromEntries(url.searchParams), body });
+    const query: Record<string, string | string[]> = Object.fromEntries(url.searchParams);
+    for (const name of op.listQuery) if (url.searchParams.has(name)) query[name] = url.searchParams.getAll(name);
+    const detail = op.validate({ path, query, body });
     if (detail.length > 0) return reply(422, { detail });
 
     const input = (body ?? {}) as Record<string, unknown>;
@@ -260,7 +279,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
 
     // What the real API refuses beyond the schema: empty text, an unknown model, text over the model's limit.
-    if (op.path.startsWith("/v1/text-to-speech/")) {
+    const speech = op.path.startsWith("/v1/text-to-speech/");
+    if (speech) {
       const model = input.model_id ?? op.bodyDefaults.model_id;
       const refusal = checkSpeechRequest(
         typeof input.text === "string" ? input.text : "",
@@ -278,11 +298,26 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (fault?.name === "json-200") {
       return reply(200, { detail: { status: "internal_error", message: "An error occurred (mock json-200 fault)" } });
     }
+    const answer = answers[`${op.method} ${op.path}`];
+    if (answer) {
+      const value = answer(url.searchParams);
+      // A dropped-in spec may describe the path differently: then its schema's own example answers instead.
+      return reply(200, op.checkAnswer(value) === undefined ? value : exampleFor(spec.doc, op.successJson));
+    }
     // An operation that answers JSON and has no handler here: a value valid against its response schema, so that a
     // dropped-in spec gives a working server for every path.
     const audioAnswer = op.successTypes.some((t) => t.startsWith("audio/") || t === "application/octet-stream");
     if (!audioAnswer && op.successJson !== undefined) return reply(200, exampleFor(spec.doc, op.successJson));
-    await speak(op, input, url, res, record, fault);
+    // A synthesis is billed its character cost when accepted; one over the account's limit is refused, uncounted.
+    const cost = speech ? [...(typeof input.text === "string" ? input.text : "")].length : 0;
+    const quota = account.charge(cost);
+    if (quota) return reply(quota.status, quota.body);
+    try {
+      await speak(op, input, url, res, record, fault);
+    } catch (error) {
+      if (!res.headersSent) account.refund(cost);
+      throw error;
+    }
   }
 
   /** Faults that answer before the audio; returns true when the response is handled. */
@@ -356,7 +391,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const headers: Record<string, string> = {
       "content-type": audio.contentTypeFor(format),
       "request-id": requestId,
-      "character-cost": String([...text].length),
+      "character-cost": String([...text].length), // what the account is charged (see handle)
     };
     if (url.searchParams.get("enable_logging") !== "false") headers["history-item-id"] = `hist_${requestId}`;
 
@@ -492,6 +527,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     get maxActive() {
       return maxActive;
     },
+    get characterCount() {
+      return account.characterCount;
+    },
+    characterLimit: account.characterLimit,
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all(

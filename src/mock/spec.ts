@@ -25,7 +25,11 @@ export interface Operation {
   /** Matches a request path; returns the decoded path parameters. */
   match(pathname: string): Record<string, string> | undefined;
   /** Validate path, query and body; an empty list means valid. Query values are coerced from strings. */
-  validate(input: { path: Record<string, string>; query: Record<string, string>; body: unknown }): DetailItem[];
+  validate(input: {
+    path: Record<string, string>;
+    query: Record<string, string | string[]>;
+    body: unknown;
+  }): DetailItem[];
   /** The security scheme's header name (e.g. xi-api-key), when the operation is secured by an apiKey header. */
   apiKeyHeader?: string;
   /** The response content types the spec declares for 200. */
@@ -40,6 +44,10 @@ export interface Operation {
   bodyDefaults: Record<string, unknown>;
   /** Validate a response: status and content type against the spec's responses. */
   checkResponse(status: number, contentType: string | undefined): string | undefined;
+  /** Validate a JSON answer against the 200 response's schema: undefined when valid, else the first problem. */
+  checkAnswer(value: unknown): string | undefined;
+  /** The query parameters whose schema takes a list (sent as repeated keys: `voice_ids=a&voice_ids=b`). */
+  listQuery: string[];
 }
 
 export interface LoadedSpec {
@@ -220,10 +228,23 @@ export async function loadSpec(specPath?: string | URL): Promise<LoadedSpec> {
       const successTypes = isObject(ok) && isObject(ok.content) ? Object.keys(ok.content) : [];
 
       const queryDefaults: Record<string, unknown> = {};
+      const listQuery: string[] = [];
       for (const p of params.filter((p) => p.in === "query")) {
         const schema = deref(doc, p.schema);
         if (isObject(schema) && schema.default !== undefined) queryDefaults[String(p.name)] = schema.default;
+        const branches = isObject(schema) ? [schema, ...(Array.isArray(schema.anyOf) ? schema.anyOf : [])] : [];
+        if (
+          branches.some(
+            (b) => isObject(b) && (b.type === "array" || (Array.isArray(b.type) && b.type.includes("array"))),
+          )
+        )
+          listQuery.push(String(p.name));
       }
+      const answerSchema =
+        isObject(ok) && isObject(ok.content) && isObject(ok.content["application/json"])
+          ? (ok.content["application/json"] as JsonObject).schema
+          : undefined;
+      let answerValidator: ValidateFunction | undefined;
 
       const bodyDefaults: Record<string, unknown> = {};
       const resolvedBody = deref(doc, isObject(media) ? media.schema : undefined);
@@ -244,8 +265,16 @@ export async function loadSpec(specPath?: string | URL): Promise<LoadedSpec> {
         successTypes,
         jsonBody: bodySchema !== undefined,
         ...(isObject(ok) && isObject(ok.content) && isObject(ok.content["application/json"])
-          ? { successJson: (ok.content["application/json"] as JsonObject).schema ?? {} }
+          ? { successJson: answerSchema ?? {} }
           : {}),
+        listQuery,
+        checkAnswer(value) {
+          if (!isObject(answerSchema)) return undefined;
+          answerValidator ??= strict.compile(rebase(answerSchema) as JsonObject);
+          if (answerValidator(value)) return undefined;
+          const [first] = answerValidator.errors ?? [];
+          return first ? `${first.instancePath || "/"} ${first.message ?? first.keyword}` : "invalid";
+        },
         match(pathname) {
           const m = pattern.exec(pathname);
           if (!m) return undefined;

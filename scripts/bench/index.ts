@@ -22,7 +22,15 @@ import { availableParallelism, cpus, release, totalmem, type } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
-import { bundle, BUNDLE_BUDGET_BYTES, BUNDLE_TARGET_BYTES, ROOT, type BundleResult, type Platform } from "./bundle.ts";
+import {
+  bundle,
+  BUNDLE_BUDGET_BYTES,
+  BUNDLE_TARGET_BYTES,
+  marginalCosts,
+  ROOT,
+  type BundleResult,
+  type Platform,
+} from "./bundle.ts";
 import { failure, lastJsonLine, runProc } from "./proc.ts";
 import { startBenchServer, TTFB_DELAY_MS, TTFB_FIRST_BYTES } from "./server.ts";
 import type { ClientName, Task, WorkerInput, WorkerOutput } from "./worker.ts";
@@ -240,6 +248,20 @@ async function bundleRows(): Promise<void> {
         notes.push(
           `bundle: CI (test/bench/bundle-size.test.ts) fails above ${BUNDLE_BUDGET_BYTES} B, a regression budget ` +
             `just above today's size; the ${BUNDLE_TARGET_BYTES} B target is out of reach (scripts/bench/bundle.ts says why).`,
+        );
+      }
+      if (platform === "browser") {
+        const four = await bundle("elevenlabs-fetch-tts4", platform, PACKAGE);
+        notes.push(
+          four.ok
+            ? `bundle of an app using all four text-to-speech methods (convert, stream, convertWithTimestamps, ` +
+                `streamWithTimestamps), browser: ${four.gzipBytes} B min+gzip (issue J's budget: 12 kB)`
+            : `all-four-methods bundle: ${four.error}`,
+        );
+        const { all, costs } = await marginalCosts(platform);
+        notes.push(
+          `what each operation adds to the construct + convert bundle (from src/, ${all} B): ` +
+            [...costs].map(([name, bytes]) => `${name} ${bytes} B`).join(", "),
         );
       }
       const short = (path: string) => path.replace(/^.*node_modules\/elevenlabs-fetch\//, "");

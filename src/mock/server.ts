@@ -12,6 +12,7 @@ import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js
 import { exampleFor } from "./example.js";
 import { checkSpeechRequest, modelList } from "./models.js";
 import { createAccount, DEFAULT_CHARACTER_LIMIT } from "./account.js";
+import { listVoices } from "./voices.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
 
 export interface MockServerOptions {
@@ -139,9 +140,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const cors = options.cors !== false;
   const account = createAccount(options.characterLimit ?? DEFAULT_CHARACTER_LIMIT);
   /** The JSON answers computed here, by method and spec path; any other JSON operation answers from its schema. */
-  const answers: Record<string, (query: URLSearchParams) => unknown> = {
-    "GET /v1/models": () => modelList(),
-    "GET /v1/user/subscription": () => account.subscription(),
+  const answers: Record<string, (query: URLSearchParams) => { status: number; body: unknown }> = {
+    "GET /v1/models": () => ({ status: 200, body: modelList() }),
+    "GET /v2/voices": (query) => listVoices(query),
+    "GET /v1/user/subscription": () => ({ status: 200, body: account.subscription() }),
   };
   let nextId = 1;
   let active = 0;
@@ -300,9 +302,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     const answer = answers[`${op.method} ${op.path}`];
     if (answer) {
-      const value = answer(url.searchParams);
+      const { status, body } = answer(url.searchParams);
+      if (status !== 200) return reply(status, body);
       // A dropped-in spec may describe the path differently: then its schema's own example answers instead.
-      return reply(200, op.checkAnswer(value) === undefined ? value : exampleFor(spec.doc, op.successJson));
+      return reply(200, op.checkAnswer(body) === undefined ? body : exampleFor(spec.doc, op.successJson));
     }
     // An operation that answers JSON and has no handler here: a value valid against its response schema, so that a
     // dropped-in spec gives a working server for every path.

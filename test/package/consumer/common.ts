@@ -6,7 +6,9 @@ import {
   convertLongForm,
   ElevenLabsClient,
   ElevenLabsError,
+  toWebVtt,
   ValidationError,
+  words,
   type OutputFormat,
   type RequestOptions,
   type TextToSpeechRequest,
@@ -64,4 +66,24 @@ const raw = await elevenlabs.raw.POST("/v1/text-to-speech/{voice_id}", {
 });
 const rawBytes: number = raw.data.byteLength;
 
+// The rest of the text-to-speech family, as the official SDK names it, generated from the spec.
+const streamed: AudioStream = await elevenlabs.textToSpeech.stream("voice", { text: "Hi" });
+const timed = await elevenlabs.textToSpeech.convertWithTimestamps("voice", { text: "Hi" }, { maxRetries: 0 });
+const decoded: Uint8Array = timed.audio;
+const captions: string = timed.alignment ? toWebVtt(words(timed.alignment)) : "";
+for await (const chunk of await elevenlabs.textToSpeech.streamWithTimestamps("voice", { text: "Hi" })) {
+  chunk.audio satisfies Uint8Array;
+  chunk.alignment?.characterEndTimesSeconds satisfies number[] | undefined;
+}
+const models = await elevenlabs.models.list();
+const names: string[] = models.map((m) => m.name ?? m.modelId);
+for await (const voice of elevenlabs.voices.search({ pageSize: 10, search: "narr" })) voice.voiceId satisfies string;
+const page = await elevenlabs.voices.search();
+const next = await page.getNextPage();
+const { characterCount, characterLimit } = await elevenlabs.user.subscription.get();
+const book = convertLongForm(elevenlabs, "voice", { text: "A long text." }, { timestamps: true });
+const timeline = await book.alignment();
+timeline.characterStartTimesSeconds satisfies readonly number[];
+
 export { blob, metadata, response, rawBytes, status, whole };
+export { captions, characterCount, characterLimit, decoded, names, next, streamed };

@@ -144,6 +144,12 @@ export class JsonStream<T> implements AsyncIterable<T> {
     yield withAudio(camelize(value, this.#map)) as T;
   }
 
+  /** Stop reading: the connection is released. (A stream nobody reads keeps it open until the server ends it.) */
+  async cancel(reason?: unknown): Promise<void> {
+    this.#read = true;
+    if (!this.#body.locked) await this.#body.cancel(reason);
+  }
+
   /** Every chunk, once the stream has ended. */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
@@ -344,9 +350,11 @@ async function send(
     const stream = new ReadableStream<Uint8Array>(body, { highWaterMark: 0 });
     return { data: new JsonStream(stream, op.result ?? 0, answer), rawResponse: response };
   }
+  // No body (a 204): nothing to parse.
+  if (typeof data !== "string" || data === "") return { data: undefined, rawResponse: response };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(data as string);
+    parsed = JSON.parse(data);
   } catch (cause) {
     throw new ElevenLabsError(`the answer to ${label(name)} is not JSON: ${String(data).slice(0, 80)}`, {
       statusCode: status,

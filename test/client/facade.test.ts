@@ -158,6 +158,22 @@ describe("streamed JSON (streamWithTimestamps)", () => {
     );
   });
 
+  it("releases the connection when cancelled unread", async () => {
+    let closed = false;
+    server.handle(async (req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(`${line("one")}\n`);
+      req.socket.on("close", () => (closed = true));
+      await wait(3000);
+      res.end();
+    });
+    const stream = await client.textToSpeech.streamWithTimestamps("v", { text: "Hi" });
+    await stream.cancel();
+    for (let i = 0; i < 50 && !closed; i++) await wait(20);
+    expect(closed).toBe(true);
+    await expect(stream.toArray()).rejects.toThrow("this stream was already read");
+  });
+
   it("reports a line that is not JSON by its number", async () => {
     server.handle(drip([`${line("one")}\nnot json\n`]));
     const stream = await client.textToSpeech.streamWithTimestamps("v", { text: "Hi" });

@@ -13,6 +13,7 @@ import { exampleFor } from "./example.js";
 import { checkSpeechRequest, modelList } from "./models.js";
 import { createAccount, DEFAULT_CHARACTER_LIMIT } from "./account.js";
 import { listVoices } from "./voices.js";
+import { timestampedAnswer } from "./timestamps.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
 
 export interface MockServerOptions {
@@ -310,7 +311,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // An operation that answers JSON and has no handler here: a value valid against its response schema, so that a
     // dropped-in spec gives a working server for every path.
     const audioAnswer = op.successTypes.some((t) => t.startsWith("audio/") || t === "application/octet-stream");
-    if (!audioAnswer && op.successJson !== undefined) return reply(200, exampleFor(spec.doc, op.successJson));
+    // The with-timestamps operations are synthesised (when the spec says which output format to use).
+    const timed =
+      speech &&
+      op.path.endsWith("/with-timestamps") &&
+      !op.path.endsWith("/stream/with-timestamps") &&
+      (url.searchParams.has("output_format") || op.queryDefaults.output_format !== undefined);
+    if (!audioAnswer && !timed && op.successJson !== undefined) {
+      return reply(200, exampleFor(spec.doc, op.successJson));
+    }
     // A synthesis is billed its character cost when accepted; one over the account's limit is refused, uncounted.
     const cost = speech ? [...(typeof input.text === "string" ? input.text : "")].length : 0;
     const quota = account.charge(cost);
@@ -384,15 +393,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const seed = typeof input.seed === "number" ? input.seed : null;
     const requestId = randomUUID().replaceAll("-", "").slice(0, 20);
     record.requestId = requestId;
-    const chunks = audio.synthesize(
-      { text, voiceId: record.voiceId ?? "", format, seed },
-      {
-        ...(options.chunkMs ? { chunkMs: options.chunkMs } : {}),
-        ...(options.engine ? { engine: options.engine } : {}),
-      },
-    );
+    const request = { text, voiceId: record.voiceId ?? "", format, seed };
+    const synthesis = {
+      ...(options.chunkMs ? { chunkMs: options.chunkMs } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+    };
+    // The with-timestamps operations answer JSON: one object, or (streamed) one object per line as each is ready.
+    const timed = op.path.endsWith("/with-timestamps") && op.successJson !== undefined && !op.path.includes("/stream/");
+    const lines = timed && op.path.endsWith("/stream/with-timestamps");
+    const chunks = timed
+      ? timestampedAnswer(audio.synthesizeTimed(request, synthesis), text, audio.parseFormat(format), lines)
+      : audio.synthesize(request, synthesis);
     const headers: Record<string, string> = {
-      "content-type": audio.contentTypeFor(format),
+      "content-type": timed ? "application/json" : audio.contentTypeFor(format),
       "request-id": requestId,
       "character-cost": String([...text].length), // what the account is charged (see handle)
     };
@@ -416,6 +429,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       // The first chunk comes before the headers, so that a failure to synthesise (a missing encoder package) is a
       // clean error response instead of a broken 200.
       const first = await chunks.next();
+      // The with-timestamps answer is one JSON object, whole in the first chunk: its length is known.
+      if (timed && !lines && !first.done) headers["content-length"] = String(first.value.length);
       record.status = 200;
       res.writeHead(200, headers);
       res.flushHeaders();

@@ -66,9 +66,11 @@ describe("the account: GET /v1/user/subscription and the quota", () => {
     expect([a.status, a.cost]).toEqual([200, "6"]);
     const b = await speak("Hi héllo", "/stream");
     expect([b.status, b.cost]).toEqual([200, "8"]);
-    expect(mock.characterCount).toBe(14);
+    const c = await speak("Tick", "/with-timestamps");
+    expect([c.status, c.cost]).toEqual([200, "4"]);
+    expect(mock.characterCount).toBe(18);
     const after = (await get("/v1/user/subscription")).body;
-    expect(after).toMatchObject({ character_count: 14, character_limit: 40 });
+    expect(after).toMatchObject({ character_count: 18, character_limit: 40 });
     expect(answerErrors("GET", "/v1/user/subscription", after)).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import {
   preloadAudio,
   speechEngine,
   synthesize,
+  synthesizeTimed,
   TONE_MIN_MS,
   TONE_MS_PER_CHAR,
   type SynthesizeOptions,
@@ -27,6 +28,8 @@ import {
   walkMp3Frames,
   type RawCodec,
 } from "../helpers/audio-check.js";
+import { timestampedAnswer } from "../../src/mock/timestamps.js";
+import { alignmentProblems, type TimedAnswer } from "./alignment-check.js";
 
 // The formats come from the normalised spec at run time: a spec update that adds one is tested automatically.
 interface Schema {
@@ -391,6 +394,41 @@ describe("speech", () => {
     const median = [...pitches].sort((a, b) => a - b)[Math.floor(pitches.length / 2)] ?? 0;
     expect(median).toBeGreaterThan(70);
     expect(median).toBeLessThan(400);
+  });
+
+  it("with timestamps: the letters are timed where the speech is loud, and the pause between sentences is quiet", async () => {
+    const text = "The quick brown fox jumps over the lazy dog. Then it sleeps.";
+    const format = "pcm_16000";
+    const events = synthesizeTimed({ text, voiceId: "JBFqnCBsd6RMkjVDRZzb", format }, { engine: "flite" });
+    const parts: Uint8Array[] = [];
+    for await (const part of timestampedAnswer(events, text, parseFormat(format), false)) parts.push(part);
+    const answer = JSON.parse(Buffer.concat(parts).toString("utf8")) as TimedAnswer;
+    const samples = pcm16le(Buffer.from(answer.audio_base64, "base64"));
+    const duration = samples.length / 16000;
+    const a = answer.alignment!;
+    expect(alignmentProblems(a, text, duration, 0.001)).toEqual([]);
+    const rms = rmsEnvelope(samples, 160); // 10 ms
+    const peak = Math.max(...rms);
+    const at = (seconds: number) => rms[Math.min(rms.length - 1, Math.floor(seconds * 100))] ?? 0;
+    const letters = a.characters.map((c, i) => ({ c, i })).filter(({ c }) => /[a-z]/i.test(c));
+    // Most letters' spans hold speech (a stop consonant's closure is quiet, so not all of them).
+    const loud = letters.filter(({ i }) => {
+      const [from, to] = [a.character_start_times_seconds[i]!, a.character_end_times_seconds[i]!];
+      let max = 0;
+      for (let t = from; t <= to; t += 0.01) max = Math.max(max, at(t));
+      return max > peak * 0.05;
+    });
+    expect(loud.length / letters.length).toBeGreaterThan(0.9);
+    // Speech starts within 50 ms of the first letter's start.
+    const first = rms.findIndex((r) => r > peak * 0.05) / 100;
+    expect(Math.abs(first - a.character_start_times_seconds[0]!)).toBeLessThan(0.05);
+    // Between "dog." and "Then": silence in the audio.
+    const dot = a.characters.indexOf(".");
+    const [gapFrom, gapTo] = [a.character_end_times_seconds[dot]!, a.character_start_times_seconds[dot + 2]!];
+    expect(gapTo - gapFrom).toBeGreaterThan(0.1);
+    const gap = rms.slice(Math.ceil(gapFrom * 100) + 2, Math.floor(gapTo * 100) - 2);
+    expect(gap.length).toBeGreaterThan(5);
+    expect(Math.max(...gap)).toBeLessThan(peak * 0.05);
   });
 });
 

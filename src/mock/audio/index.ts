@@ -40,6 +40,39 @@ export interface SynthesizeOptions {
 
 const DEFAULT_CHUNK_MS = 200;
 
+/**
+ * Where one segment of the text (a sentence or so, see segmentText) sits in the synthesised audio, in samples at the
+ * output rate, counted from the first sample given to the encoder.
+ */
+export interface SegmentTiming {
+  /** The segment as segmentText() cut it from the text (whitespace runs folded to one space, trimmed). */
+  text: string;
+  /** The segment's first sample. */
+  start: number;
+  /** How many samples it lasts. */
+  samples: number;
+  /** "tone": one note of TONE_MS_PER_CHAR per code point of `text` from `start`; "flite": speech. */
+  engine: SpeechEngine;
+  /** The part above silence, [first, last + 1) relative to `start` (the whole segment for the tone). */
+  voiced: [number, number];
+}
+
+/** What timed synthesis yields, in order: a segment's timing before its audio, the encoded bytes, then the end. */
+export type SynthesisEvent =
+  { type: "segment"; timing: SegmentTiming } | { type: "audio"; bytes: Uint8Array } | { type: "end"; samples: number };
+
+/** The voiced part of `samples`: from the first to the last sample above 2 % of the loudest one. */
+function voicedSpan(samples: Int16Array): [number, number] {
+  let peak = 0;
+  for (const s of samples) peak = Math.max(peak, Math.abs(s));
+  const floor = peak * 0.02;
+  let first = 0;
+  while (first < samples.length && Math.abs(samples[first] ?? 0) <= floor) first++;
+  let last = samples.length - 1;
+  while (last > first && Math.abs(samples[last] ?? 0) <= floor) last--;
+  return first >= samples.length ? [0, samples.length] : [first, last + 1];
+}
+
 async function createEncoder(parsed: ParsedFormat, serial: number): Promise<AudioEncoder> {
   const { codec, sampleRate, bitrate = 0 } = parsed;
   switch (codec) {
@@ -95,6 +128,21 @@ export function synthesize(
   request: SynthesizeRequest,
   options: SynthesizeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
+  return audioOf(synthesizeTimed(request, options));
+}
+
+async function* audioOf(events: AsyncGenerator<SynthesisEvent, void, undefined>) {
+  for await (const event of events) if (event.type === "audio") yield event.bytes;
+}
+
+/**
+ * `synthesize`, with the timing of each segment of the text before its audio, and the number of samples encoded at
+ * the end: what an alignment of the text to the audio is built from. Same checks and errors as `synthesize`.
+ */
+export function synthesizeTimed(
+  request: SynthesizeRequest,
+  options: SynthesizeOptions = {},
+): AsyncGenerator<SynthesisEvent, void, undefined> {
   const parsed = parseFormat(request.format);
   assertEncodable(request.format, parsed);
   const chunkMs = options.chunkMs ?? DEFAULT_CHUNK_MS;
@@ -113,7 +161,7 @@ async function* stream(
   parsed: ParsedFormat,
   chunkMs: number,
   engine: "auto" | SpeechEngine,
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<SynthesisEvent, void, undefined> {
   const { text, voiceId, format } = request;
   const seed = request.seed ?? null;
   const rate = parsed.sampleRate;
@@ -128,7 +176,8 @@ async function* stream(
   try {
     const flite = await speechModule(engine);
     const head = encoder.start();
-    if (head.length > 0) yield head;
+    if (head.length > 0) yield { type: "audio", bytes: head };
+    let position = 0;
 
     const chunk = Math.max(1, Math.round((rate * chunkMs) / 1000));
     const segments = segmentText(text);
@@ -144,17 +193,22 @@ async function* stream(
           samples = undefined; // synthesis failed: this segment becomes a melody instead
         }
       }
+      const engine: SpeechEngine = samples ? "flite" : "tone";
       samples ??= toneFor(segment, rate, hash32("tone", voiceId, seed, index), toneBase);
+      const voiced: [number, number] = engine === "flite" ? voicedSpan(samples) : [0, samples.length];
+      yield { type: "segment", timing: { text: segment, start: position, samples: samples.length, engine, voiced } };
+      position += samples.length;
       for (let at = 0; at < samples.length; at += chunk) {
         const bytes = encoder.encode(samples.subarray(at, at + chunk));
         if (bytes.length > 0) {
-          yield bytes;
+          yield { type: "audio", bytes };
           await nextTick();
         }
       }
     }
     const tail = encoder.finish();
-    if (tail.length > 0) yield tail;
+    if (tail.length > 0) yield { type: "audio", bytes: tail };
+    yield { type: "end", samples: position };
   } finally {
     encoder.close();
   }

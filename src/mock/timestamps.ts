@@ -1,0 +1,239 @@
+/**
+ * Character alignment for the with-timestamps operations: when each character of the request's text is spoken in
+ * the synthesised audio, in the API's CharacterAlignmentResponseModel shape.
+ *
+ * - One entry per Unicode code point of the text (the API is written in Python, whose strings are sequences of code
+ *   points), so `characters.join("")` is the text.
+ * - Times are seconds from the start of the whole audio, rounded to milliseconds, non-decreasing, each start at most
+ *   its end, all within the audio's duration; the last character ends at the audio's end.
+ * - The times follow the synthesised audio: the tone plays one note per character, so each character gets its note;
+ *   for speech, a segment's voiced part is shared among its characters in proportion to their weight (a letter or a
+ *   digit 1, anything else 0.25). Whitespace the synthesis skipped (runs, the gaps between segments) takes no time.
+ * - MP3 audio starts late by LAME's encoder delay and the decoder's delay (576 + 529 samples): the times include it.
+ * - `normalized_alignment` is the same for the text with its whitespace runs folded to one space and trimmed (the
+ *   text the synthesis read).
+ */
+import type { ParsedFormat, SegmentTiming, SynthesisEvent } from "./audio/index.js";
+import { TONE_MS_PER_CHAR } from "./audio/tone.js";
+
+export interface CharacterAlignment {
+  characters: string[];
+  character_start_times_seconds: number[];
+  character_end_times_seconds: number[];
+}
+
+/** Samples a decoder plays before the first sample given to the encoder. */
+export function codecDelay(format: ParsedFormat): number {
+  return format.codec === "mp3" ? 576 + 529 : 0;
+}
+
+const V1_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+const V2_KBPS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+const V1_RATES = [44100, 48000, 32000];
+
+/** Counts the samples of the MPEG Layer III frames in a byte stream fed in pieces (frames may span pieces). */
+export class Mp3SampleCounter {
+  samples = 0;
+  #skip = 0;
+  #partial: number[] = [];
+
+  add(bytes: Uint8Array): void {
+    let at = Math.min(this.#skip, bytes.length);
+    this.#skip -= at;
+    while (at < bytes.length) {
+      this.#partial.push(bytes[at++] ?? 0);
+      if (this.#partial.length < 4) continue;
+      const [b0 = 0, b1 = 0, b2 = 0] = this.#partial;
+      this.#partial = [];
+      const version = (b1 >> 3) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+      const kbps = (version === 3 ? V1_KBPS : V2_KBPS)[b2 >> 4] ?? 0;
+      const rate = (V1_RATES[(b2 >> 2) & 3] ?? 0) / (version === 3 ? 1 : version === 2 ? 2 : 4);
+      if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || version === 1 || !kbps || !rate) {
+        throw new Error(`the MP3 encoder wrote no frame header where one belongs (${b0}, ${b1})`);
+      }
+      const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
+      this.samples += version === 3 ? 1152 : 576;
+      const rest = length - 4;
+      const here = Math.min(rest, bytes.length - at);
+      at += here;
+      this.#skip = rest - here;
+    }
+  }
+}
+
+/** Where each code point of the text was spoken, in samples (before the codec delay). */
+export interface Timeline {
+  /** The text's code points. */
+  characters: string[];
+  start: number[];
+  end: number[];
+  /** For each code point: the segment it belongs to (the text between segments goes to the next one; the rest to the last). */
+  segment: number[];
+  /** The normalised text's code points, each with the index of the code point of the text it stands for. */
+  normalized: { characters: string[]; source: number[]; segment: number[] };
+}
+
+const WEIGHTY = /[\p{L}\p{N}]/u;
+
+/** Lays the text's code points on the audio's timeline from the segments' timings (in order, as synthesised). */
+export function timeline(text: string, segments: SegmentTiming[], rate: number): Timeline {
+  const cps = [...text];
+  // The normalised text (what segmentText cut), with the text's code point behind each of its code points.
+  const normChars: string[] = [];
+  const normSource: number[] = [];
+  let pendingSpace = -1;
+  cps.forEach((ch, i) => {
+    if (/\s/.test(ch)) {
+      if (pendingSpace < 0 && normChars.length > 0) pendingSpace = i;
+      return;
+    }
+    if (pendingSpace >= 0) {
+      normChars.push(" ");
+      normSource.push(pendingSpace);
+      pendingSpace = -1;
+    }
+    normChars.push(ch);
+    normSource.push(i);
+  });
+
+  const start = new Array<number>(cps.length).fill(-1);
+  const end = new Array<number>(cps.length).fill(-1);
+  const segment = new Array<number>(cps.length).fill(Math.max(0, segments.length - 1));
+  const normSegment = new Array<number>(normChars.length).fill(Math.max(0, segments.length - 1));
+  let cursor = 0; // in normChars
+  let assignedUpTo = 0; // code points of the text already given a segment
+  segments.forEach((seg, index) => {
+    const segChars = [...seg.text];
+    const at = findRun(normChars, segChars, cursor);
+    if (at < 0) return; // not found: its characters keep no time of their own (filled in below)
+    // The characters' share of the segment's time.
+    let times: [number, number][];
+    if (seg.engine === "tone") {
+      // One note a code point (shorter when the segment is: never past its end).
+      const note = Math.min(Math.round((rate * TONE_MS_PER_CHAR) / 1000), seg.samples / segChars.length);
+      times = segChars.map((_, j) => [seg.start + j * note, seg.start + (j + 1) * note]);
+    } else {
+      const weights = segChars.map((ch) => (WEIGHTY.test(ch) ? 1 : 0.25));
+      const total = weights.reduce((a, b) => a + b, 0);
+      const [from, to] = seg.voiced;
+      let acc = 0;
+      times = weights.map((w) => {
+        const a = seg.start + from + ((to - from) * acc) / total;
+        acc += w;
+        return [a, seg.start + from + ((to - from) * acc) / total];
+      });
+    }
+    times.forEach(([a, b], j) => {
+      const source = normSource[at + j] ?? 0;
+      start[source] = Math.min(a, seg.start + seg.samples);
+      end[source] = Math.min(b, seg.start + seg.samples);
+    });
+    const last = normSource[at + segChars.length - 1] ?? 0;
+    for (let i = assignedUpTo; i <= last; i++) segment[i] = index;
+    for (let k = cursor; k < at + segChars.length; k++) normSegment[k] = index;
+    assignedUpTo = last + 1;
+    cursor = at + segChars.length;
+  });
+  // What the synthesis skipped (extra whitespace, gaps between segments) takes no time: it sits where the last
+  // spoken character ended.
+  let previous = 0;
+  for (let i = 0; i < cps.length; i++) {
+    if (start[i] === -1) start[i] = end[i] = previous;
+    previous = Math.max(previous, end[i] ?? 0);
+  }
+  return {
+    characters: cps,
+    start,
+    end,
+    segment,
+    normalized: { characters: normChars, source: normSource, segment: normSegment },
+  };
+}
+
+function findRun(haystack: string[], needle: string[], from: number): number {
+  outer: for (let i = from; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The alignments of the code points [from, to) of the text (and the normalised text's code points of the same
+ * segments), in seconds: `delay` samples added, and everything at most `duration` seconds, which the last code
+ * point of the whole text ends at when `last` is set.
+ */
+export function alignments(
+  line: Timeline,
+  rate: number,
+  delay: number,
+  duration: number,
+  segments: (index: number) => boolean,
+  last: boolean,
+): { alignment: CharacterAlignment; normalized_alignment: CharacterAlignment } {
+  const ceiling = Math.floor(duration * 1000) / 1000;
+  const seconds = (samples: number) => Math.min(ceiling, Math.round(((samples + delay) / rate) * 1000) / 1000);
+  const build = (indices: number[], characters: string[], source: (i: number) => number): CharacterAlignment => {
+    const alignment: CharacterAlignment = {
+      characters: indices.map((i) => characters[i] ?? ""),
+      character_start_times_seconds: indices.map((i) => seconds(line.start[source(i)] ?? 0)),
+      character_end_times_seconds: indices.map((i) => seconds(line.end[source(i)] ?? 0)),
+    };
+    if (last && alignment.character_end_times_seconds.length > 0) {
+      alignment.character_end_times_seconds[alignment.character_end_times_seconds.length - 1] = ceiling;
+    }
+    return alignment;
+  };
+  const own = line.characters.map((_, i) => i).filter((i) => segments(line.segment[i] ?? 0));
+  const normalized = line.normalized.characters
+    .map((_, k) => k)
+    .filter((k) => segments(line.normalized.segment[k] ?? 0));
+  return {
+    alignment: build(own, line.characters, (i) => i),
+    normalized_alignment: build(normalized, line.normalized.characters, (k) => line.normalized.source[k] ?? 0),
+  };
+}
+
+/**
+ * The body of a with-timestamps answer, from timed synthesis events: one JSON object (AudioWithTimestampsResponseModel)
+ * when the audio is complete, or, for `lines`, one object per segment of the text (a sentence or so) as soon as it is
+ * encoded, each on its own line (StreamingAudioChunkWithTimestampsResponseModel). A line's audio is what the encoder
+ * gave while encoding its segment; its alignment has the characters of that segment and the whitespace before it,
+ * with times from the start of the whole audio. The last line also carries the encoder's last bytes, and the rest
+ * of the text.
+ */
+export async function* timestampedAnswer(
+  events: AsyncGenerator<SynthesisEvent, void, undefined>,
+  text: string,
+  format: ParsedFormat,
+  lines: boolean,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const { sampleRate: rate } = format;
+  const delay = codecDelay(format);
+  const counter = format.codec === "mp3" ? new Mp3SampleCounter() : undefined;
+  const segments: SegmentTiming[] = [];
+  let pending: Uint8Array[] = [];
+  const line = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value)}${lines ? "\n" : ""}`);
+  const answer = (audio: Uint8Array[], which: (segment: number) => boolean, duration: number, last: boolean) => ({
+    audio_base64: Buffer.concat(audio).toString("base64"),
+    ...alignments(timeline(text, segments, rate), rate, delay, duration, which, last),
+  });
+  for await (const event of events) {
+    if (event.type === "audio") {
+      counter?.add(event.bytes);
+      pending.push(event.bytes);
+    } else if (event.type === "segment") {
+      // A new segment: the one before it is encoded (but for what the encoder still holds), so its line can go.
+      if (lines && segments.length > 0) {
+        const index = segments.length - 1;
+        yield line(answer(pending, (s) => s === index, Infinity, false));
+        pending = [];
+      }
+      segments.push(event.timing);
+    } else {
+      const duration = (counter ? counter.samples : event.samples + delay) / rate;
+      const from = lines ? segments.length - 1 : 0;
+      yield line(answer(pending, (s) => s >= from, duration, true));
+    }
+  }
+}

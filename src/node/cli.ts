@@ -20,7 +20,7 @@ import { MissingDependencyError, SPEECH_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { findPlayer, play, PlayerNotFoundError } from "./play.js";
-import { extensionFor, OutputPathError, speak, type SpeakProgress } from "./speak.js";
+import { extensionFor, OutputPathError, speak, subtitleFormatFor, type SpeakProgress } from "./speak.js";
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4, sigint: 130, sigterm: 143 } as const;
 
@@ -40,8 +40,11 @@ speak options:
       --model ID       model id (default eleven_multilingual_v2)
       --format FORMAT  output format, e.g. mp3_44100_128, pcm_16000, opus_48000_64 (default ${DEFAULT_OUTPUT_FORMAT})
       --seed N         seed for (best-effort) deterministic output, 0 to 4294967295
+      --subtitles FILE also write captions of what is said: WebVTT for FILE.vtt, SRT for FILE.srt, or - for WebVTT
+                       on stdout (not with -o -). Timed by the synthesis (with-timestamps requests; not for Opus
+                       formats); checked before the request, written to FILE.partial and renamed with the audio.
       --play           play the audio afterwards (needs mpv or ffplay)
-      --json           print the result as JSON on stdout (on stderr with -o -, where stdout carries the audio);
+      --json           print the result as JSON on stdout (on stderr when stdout carries the audio or captions);
                        an error is printed as {"error": {"name", "message", "statusCode", "requestId"}}
       --base-url URL   API address (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
       --allow-insecure-http
@@ -66,6 +69,7 @@ Examples:
   echo "Hello from stdin" | npx elevenlabs-fetch speak - -o hello.mp3 --play
   npx elevenlabs-fetch speak "Phone call audio" --format ulaw_8000 -o call.ulaw --json
   npx elevenlabs-fetch speak "Piped" -o - | mpv -
+  npx elevenlabs-fetch speak "With captions." -o talk.mp3 --subtitles talk.vtt
 
   # offline: the local server in one terminal, the client in another
   npx elevenlabs-fetch mock --port 8787
@@ -133,8 +137,10 @@ function statusAndReason(error: ElevenLabsError): { status: string; reason: stri
 export function explain(error: unknown, baseUrl?: string): { message: string; code: number } {
   if (error instanceof UsageError)
     return { message: `${error.message}\nSee: npx elevenlabs-fetch --help`, code: EXIT.usage };
-  if (error instanceof OutputPathError)
-    return { message: `Cannot write --out ${error.path}: ${error.message}`, code: EXIT.usage };
+  if (error instanceof OutputPathError) {
+    const option = error.output === "subtitles" ? "--subtitles" : "--out";
+    return { message: `Cannot write ${option} ${error.path}: ${error.message}`, code: EXIT.usage };
+  }
   if (error instanceof ValidationError) {
     if (error.field === "apiKey" && /no API key/.test(error.message)) {
       return {
@@ -223,6 +229,7 @@ const SPEAK_OPTIONS = {
   format: { type: "string" },
   seed: { type: "string" },
   play: { type: "boolean" },
+  subtitles: { type: "string" },
   json: { type: "boolean" },
   "base-url": { type: "string" },
   "allow-insecure-http": { type: "boolean" },
@@ -253,9 +260,9 @@ function joinNegativeValues(args: string[], options: Record<string, { type: stri
   return out;
 }
 
-/** Where `--json` output goes: stdout, unless stdout carries the audio (`-o -`). */
-function jsonStream(io: Io, toStdout: boolean) {
-  return toStdout ? io.stderr : io.stdout;
+/** Where `--json` output and the summary go: stdout, unless stdout carries the audio (`-o -`) or the captions. */
+function jsonStream(io: Io, stdoutTaken: boolean) {
+  return stdoutTaken ? io.stderr : io.stdout;
 }
 
 async function speakCommand(args: string[], io: Io): Promise<number> {
@@ -268,6 +275,22 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
   const format = checkOutputFormat(values.format ?? DEFAULT_OUTPUT_FORMAT);
+  const subtitles = values.subtitles;
+  if (subtitles !== undefined) {
+    if (!subtitleFormatFor(subtitles)) {
+      throw new UsageError(
+        `--subtitles needs a .vtt (WebVTT) or .srt (SRT) file name, or - for WebVTT on stdout; got ${JSON.stringify(subtitles)}`,
+      );
+    }
+    if (subtitles === "-" && values.out === "-") {
+      throw new UsageError("--subtitles - and -o - cannot share stdout: write one of them to a file");
+    }
+    if (extensionFor(format) === "ogg") {
+      throw new UsageError(
+        `--subtitles needs an mp3, pcm, ulaw or alaw --format: timed Opus audio cannot be joined across requests (got ${format})`,
+      );
+    }
+  }
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -282,6 +305,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const text = source === "-" ? await readAll(io.stdin) : source;
   const out = values.out ?? `speech.${extensionFor(format)}`;
   const toStdout = out === "-";
+  const stdoutTaken = toStdout || subtitles === "-";
   // --play needs a player: looked for before the request, so that nothing is billed for audio that cannot play.
   if (values.play && !toStdout) {
     await findPlayer().catch((error: unknown) => {
@@ -292,7 +316,8 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       );
     });
   }
-  const showProgress = io.stderr.isTTY === true && !values.json;
+  // No progress bar where it would be mixed into captions shown on the same terminal (--subtitles - on a terminal).
+  const showProgress = io.stderr.isTTY === true && !values.json && !(subtitles === "-" && io.stdout.isTTY === true);
 
   // Ctrl-C / SIGTERM: abort the request; speak() removes the partial file; exit 130 / 143.
   const stop = new AbortController();
@@ -318,6 +343,19 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
     // \r then "erase line": a shorter line leaves nothing of the longer one behind.
     io.stderr.write(`\r\x1b[2K${step}${kb(p.bytes)} received · ${(p.elapsedMs / 1000).toFixed(1)} s`);
   };
+  // The clock keeps moving while nothing arrives (a timed chunk comes whole, once it is synthesised).
+  let latest: { progress: SpeakProgress; at: number } | undefined;
+  const onProgress = (p: SpeakProgress) => {
+    latest = { progress: p, at: Date.now() };
+    draw(p);
+  };
+  const ticker = showProgress
+    ? setInterval(() => {
+        if (latest && !latest.progress.done) {
+          draw({ ...latest.progress, elapsedMs: latest.progress.elapsedMs + Date.now() - latest.at });
+        }
+      }, 500)
+    : undefined;
   try {
     const result = await speak(client, {
       text,
@@ -326,19 +364,30 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       outputFormat: format,
       ...(seed !== undefined ? { seed } : {}),
       out,
+      ...(subtitles !== undefined ? { subtitles } : {}),
       stdout: io.stdout,
       abortSignal: stop.signal,
-      ...(showProgress ? { onProgress: draw } : {}),
+      ...(showProgress ? { onProgress } : {}),
     });
     if (drawn) io.stderr.write("\n");
-    if (values.json) jsonStream(io, toStdout).write(`${JSON.stringify(result)}\n`);
-    else if (!toStdout) {
+    if (values.json) jsonStream(io, stdoutTaken).write(`${JSON.stringify(result)}\n`);
+    else {
       const ids = result.requestIds ?? [];
-      io.stdout.write(
-        `Wrote ${result.file}: ${result.bytes} bytes, ${result.durationSeconds.toFixed(2)} s of ${result.format}` +
-          `${result.requestId ? `, request id ${result.requestId}` : ""}` +
-          `${result.chunks > 1 ? ` (${result.chunks} requests stitched${ids.length ? `: ${ids.join(", ")}` : ""})` : ""}\n`,
-      );
+      const lines = toStdout
+        ? []
+        : [
+            `Wrote ${result.file}: ${result.bytes} bytes, ${result.durationSeconds.toFixed(2)} s of ${result.format}` +
+              `${result.requestId ? `, request id ${result.requestId}` : ""}` +
+              `${result.chunks > 1 ? ` (${result.chunks} requests stitched${ids.length ? `: ${ids.join(", ")}` : ""})` : ""}`,
+          ];
+      const captions = result.subtitles;
+      if (captions && captions.file !== "-") {
+        const kind = captions.format === "srt" ? "SRT" : "WebVTT";
+        lines.push(
+          `Wrote ${captions.file}: ${captions.captions} caption${captions.captions === 1 ? "" : "s"} (${kind})`,
+        );
+      }
+      if (lines.length > 0) jsonStream(io, stdoutTaken).write(`${lines.join("\n")}\n`);
     }
     if (values.play && !toStdout) {
       const { readFile } = await import("node:fs/promises");
@@ -348,16 +397,24 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   } catch (error) {
     if (drawn) io.stderr.write("\n");
     if (stoppedBy) {
-      const message = `Interrupted (${stoppedBy}): the request was stopped${toStdout ? "" : ` and ${out}.partial removed`}.`;
-      if (values.json) jsonStream(io, toStdout).write(errorJson(error, message));
+      const partials = [
+        toStdout ? undefined : out,
+        subtitles === undefined || subtitles === "-" ? undefined : subtitles,
+      ]
+        .filter((p) => p !== undefined)
+        .map((p) => `${p}.partial`);
+      const removed = partials.length > 0 ? ` and ${partials.join(" and ")} removed` : "";
+      const message = `Interrupted (${stoppedBy}): the request was stopped${removed}.`;
+      if (values.json) jsonStream(io, stdoutTaken).write(errorJson(error, message));
       else io.stderr.write(`${message}\n`);
       return stoppedBy === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
     }
     const { message, code } = explain(error, client.baseUrl);
-    if (values.json) jsonStream(io, toStdout).write(errorJson(error, message));
+    if (values.json) jsonStream(io, stdoutTaken).write(errorJson(error, message));
     else io.stderr.write(`${message}\n`);
     return code;
   } finally {
+    clearInterval(ticker);
     io.signals?.off("SIGINT", onInt);
     io.signals?.off("SIGTERM", onTerm);
   }
@@ -433,10 +490,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         : caught;
     const { message, code } = explain(error);
     if (command === "speak" && rest.includes("--json")) {
-      const toStdout = rest.some(
-        (a, i) => a === "--out=-" || a === "-o-" || ((a === "-o" || a === "--out") && rest[i + 1] === "-"),
-      );
-      jsonStream(io, toStdout).write(errorJson(error, message));
+      const taken = (names: string[]) =>
+        rest.some((a, i) => names.some((n) => a === `${n}=-` || (a === n && rest[i + 1] === "-"))) ||
+        (names.includes("-o") && rest.includes("-o-"));
+      jsonStream(io, taken(["-o", "--out"]) || taken(["--subtitles"])).write(errorJson(error, message));
     } else io.stderr.write(`${message}\n`);
     return code;
   }

@@ -10,12 +10,24 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/tsx/dist/loader.mjs");
 const fixture = cliFixture("cli-signal-");
 
-async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
+async function interrupt(signal: "SIGINT" | "SIGTERM", name: string, subtitles?: string) {
+  // With --subtitles, long-form looks up the model's limit first (GET /v1/models, which no fault slows).
+  if (subtitles) fixture.mock.fault("slow-drip:bytes=256,interval=20");
   fixture.mock.fault("slow-drip:bytes=256,interval=20");
   const out = join(fixture.dir, name);
+  const extra = subtitles ? ["--subtitles", join(fixture.dir, subtitles)] : [];
   const child = spawn(
     process.execPath,
-    ["--import", TSX, join(ROOT, "src/node/cli.ts"), "speak", "A sentence long enough to take a while.", "-o", out],
+    [
+      "--import",
+      TSX,
+      join(ROOT, "src/node/cli.ts"),
+      "speak",
+      "A sentence long enough to take a while.",
+      "-o",
+      out,
+      ...extra,
+    ],
     {
       env: { ...process.env, ELEVENLABS_API_KEY: "signal-key", ELEVENLABS_BASE_URL: fixture.mock.url },
       stdio: ["ignore", "pipe", "pipe"],
@@ -27,7 +39,9 @@ async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
   // Wait until the audio is streaming into the partial file.
   const streaming = async () => {
     for (let i = 0; i < 400; i++) {
-      if (fixture.mock.active > 0 && (await readdir(fixture.dir)).includes(`${name}.partial`)) return;
+      const files = await readdir(fixture.dir);
+      const partials = [name, ...(subtitles ? [subtitles] : [])].map((f) => `${f}.partial`);
+      if (fixture.mock.active > 0 && partials.every((p) => files.includes(p))) return;
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`never started streaming: ${stderr}`);
@@ -36,7 +50,8 @@ async function interrupt(signal: "SIGINT" | "SIGTERM", name: string) {
   await new Promise((r) => setTimeout(r, 100));
   child.kill(signal);
   const code = await exited;
-  return { code, stderr, files: (await readdir(fixture.dir)).filter((f) => f.startsWith(name)) };
+  const prefixes = [name, ...(subtitles ? [subtitles] : [])];
+  return { code, stderr, files: (await readdir(fixture.dir)).filter((f) => prefixes.some((p) => f.startsWith(p))) };
 }
 
 describe("speak stopped by a signal", () => {
@@ -55,5 +70,16 @@ describe("speak stopped by a signal", () => {
     expect(r.code).toBe(143);
     expect(r.files).toEqual([]);
     expect(r.stderr).toContain("Interrupted (SIGTERM)");
+  });
+
+  it("Ctrl-C with --subtitles, mid-synthesis: neither partial file is left, exit 130", async () => {
+    const r = await interrupt("SIGINT", "captioned.mp3", "captioned.vtt");
+    expect(r.code).toBe(130);
+    expect(r.files).toEqual([]);
+    expect(r.stderr).toContain("Interrupted (SIGINT)");
+    expect(r.stderr).toContain("captioned.mp3.partial and ");
+    expect(r.stderr).toContain("captioned.vtt.partial removed");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fixture.mock.active).toBe(0);
   });
 });

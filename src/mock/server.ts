@@ -315,7 +315,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const timed =
       speech &&
       op.path.endsWith("/with-timestamps") &&
-      !op.path.endsWith("/stream/with-timestamps") &&
       (url.searchParams.has("output_format") || op.queryDefaults.output_format !== undefined);
     if (!audioAnswer && !timed && op.successJson !== undefined) {
       return reply(200, exampleFor(spec.doc, op.successJson));
@@ -399,7 +398,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       ...(options.engine ? { engine: options.engine } : {}),
     };
     // The with-timestamps operations answer JSON: one object, or (streamed) one object per line as each is ready.
-    const timed = op.path.endsWith("/with-timestamps") && op.successJson !== undefined && !op.path.includes("/stream/");
+    const timed = op.path.endsWith("/with-timestamps") && op.successJson !== undefined;
     const lines = timed && op.path.endsWith("/stream/with-timestamps");
     const chunks = timed
       ? timestampedAnswer(audio.synthesizeTimed(request, synthesis), text, audio.parseFormat(format), lines)

@@ -67,10 +67,10 @@ export interface Timeline {
   characters: string[];
   start: number[];
   end: number[];
-  /** For each code point: the segment it belongs to (the text between segments goes to the next one; the rest to the last). */
-  segment: number[];
+  /** How many code points, from the first, the segments so far cover (the rest are not timed yet). */
+  known: number;
   /** The normalised text's code points, each with the index of the code point of the text it stands for. */
-  normalized: { characters: string[]; source: number[]; segment: number[] };
+  normalized: { characters: string[]; source: number[]; known: number };
 }
 
 const WEIGHTY = /[\p{L}\p{N}]/u;
@@ -98,11 +98,9 @@ export function timeline(text: string, segments: SegmentTiming[], rate: number):
 
   const start = new Array<number>(cps.length).fill(-1);
   const end = new Array<number>(cps.length).fill(-1);
-  const segment = new Array<number>(cps.length).fill(Math.max(0, segments.length - 1));
-  const normSegment = new Array<number>(normChars.length).fill(Math.max(0, segments.length - 1));
   let cursor = 0; // in normChars
-  let assignedUpTo = 0; // code points of the text already given a segment
-  segments.forEach((seg, index) => {
+  let assignedUpTo = 0; // code points of the text the segments so far cover
+  segments.forEach((seg) => {
     const segChars = [...seg.text];
     const at = findRun(normChars, segChars, cursor);
     if (at < 0) return; // not found: its characters keep no time of their own (filled in below)
@@ -128,10 +126,7 @@ export function timeline(text: string, segments: SegmentTiming[], rate: number):
       start[source] = Math.min(a, seg.start + seg.samples);
       end[source] = Math.min(b, seg.start + seg.samples);
     });
-    const last = normSource[at + segChars.length - 1] ?? 0;
-    for (let i = assignedUpTo; i <= last; i++) segment[i] = index;
-    for (let k = cursor; k < at + segChars.length; k++) normSegment[k] = index;
-    assignedUpTo = last + 1;
+    assignedUpTo = (normSource[at + segChars.length - 1] ?? 0) + 1;
     cursor = at + segChars.length;
   });
   // What the synthesis skipped (extra whitespace, gaps between segments) takes no time: it sits where the last
@@ -145,8 +140,8 @@ export function timeline(text: string, segments: SegmentTiming[], rate: number):
     characters: cps,
     start,
     end,
-    segment,
-    normalized: { characters: normChars, source: normSource, segment: normSegment },
+    known: assignedUpTo,
+    normalized: { characters: normChars, source: normSource, known: cursor },
   };
 }
 
@@ -159,48 +154,48 @@ function findRun(haystack: string[], needle: string[], from: number): number {
 }
 
 /**
- * The alignments of the code points [from, to) of the text (and the normalised text's code points of the same
- * segments), in seconds: `delay` samples added, and everything at most `duration` seconds, which the last code
- * point of the whole text ends at when `last` is set.
+ * The alignment of the text's code points [from, to), and of the normalised text's code points [normalizedFrom,
+ * normalizedTo), in seconds: `delay` samples added, and everything at most `duration` seconds, which the last code
+ * point ends at when `last` is set.
  */
 export function alignments(
   line: Timeline,
   rate: number,
   delay: number,
   duration: number,
-  segments: (index: number) => boolean,
+  range: { from: number; to: number; normalizedFrom: number; normalizedTo: number },
   last: boolean,
 ): { alignment: CharacterAlignment; normalized_alignment: CharacterAlignment } {
   const ceiling = Math.floor(duration * 1000) / 1000;
   const seconds = (samples: number) => Math.min(ceiling, Math.round(((samples + delay) / rate) * 1000) / 1000);
-  const build = (indices: number[], characters: string[], source: (i: number) => number): CharacterAlignment => {
+  const build = (from: number, to: number, characters: string[], source: (i: number) => number) => {
+    const indices = Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
     const alignment: CharacterAlignment = {
       characters: indices.map((i) => characters[i] ?? ""),
       character_start_times_seconds: indices.map((i) => seconds(line.start[source(i)] ?? 0)),
       character_end_times_seconds: indices.map((i) => seconds(line.end[source(i)] ?? 0)),
     };
-    if (last && alignment.character_end_times_seconds.length > 0) {
-      alignment.character_end_times_seconds[alignment.character_end_times_seconds.length - 1] = ceiling;
-    }
+    if (last && indices.length > 0) alignment.character_end_times_seconds[indices.length - 1] = ceiling;
     return alignment;
   };
-  const own = line.characters.map((_, i) => i).filter((i) => segments(line.segment[i] ?? 0));
-  const normalized = line.normalized.characters
-    .map((_, k) => k)
-    .filter((k) => segments(line.normalized.segment[k] ?? 0));
   return {
-    alignment: build(own, line.characters, (i) => i),
-    normalized_alignment: build(normalized, line.normalized.characters, (k) => line.normalized.source[k] ?? 0),
+    alignment: build(range.from, range.to, line.characters, (i) => i),
+    normalized_alignment: build(
+      range.normalizedFrom,
+      range.normalizedTo,
+      line.normalized.characters,
+      (k) => line.normalized.source[k] ?? 0,
+    ),
   };
 }
 
 /**
  * The body of a with-timestamps answer, from timed synthesis events: one JSON object (AudioWithTimestampsResponseModel)
- * when the audio is complete, or, for `lines`, one object per segment of the text (a sentence or so) as soon as it is
- * encoded, each on its own line (StreamingAudioChunkWithTimestampsResponseModel). A line's audio is what the encoder
- * gave while encoding its segment; its alignment has the characters of that segment and the whitespace before it,
- * with times from the start of the whole audio. The last line also carries the encoder's last bytes, and the rest
- * of the text.
+ * when the audio is complete, or, for `lines`, one object per line (StreamingAudioChunkWithTimestampsResponseModel)
+ * as the audio is encoded. A line carries the audio encoded since the line before, and the characters whose audio
+ * that completes (for MP3: the characters that end within the frames sent so far), with times from the start of the
+ * whole audio; a line waits for a character to complete. The last line carries the encoder's last bytes and the
+ * rest of the text (at least its last character).
  */
 export async function* timestampedAnswer(
   events: AsyncGenerator<SynthesisEvent, void, undefined>,
@@ -212,28 +207,43 @@ export async function* timestampedAnswer(
   const delay = codecDelay(format);
   const counter = format.codec === "mp3" ? new Mp3SampleCounter() : undefined;
   const segments: SegmentTiming[] = [];
+  let line = timeline(text, segments, rate);
   let pending: Uint8Array[] = [];
-  const line = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value)}${lines ? "\n" : ""}`);
-  const answer = (audio: Uint8Array[], which: (segment: number) => boolean, duration: number, last: boolean) => ({
-    audio_base64: Buffer.concat(audio).toString("base64"),
-    ...alignments(timeline(text, segments, rate), rate, delay, duration, which, last),
-  });
+  let [sent, normalizedSent] = [0, 0];
+  const encode = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value)}${lines ? "\n" : ""}`);
+  const answer = (to: number, normalizedTo: number, duration: number, last: boolean) => {
+    const range = { from: sent, to, normalizedFrom: normalizedSent, normalizedTo };
+    const value = {
+      audio_base64: Buffer.concat(pending).toString("base64"),
+      ...alignments(line, rate, delay, duration, range, last),
+    };
+    [sent, normalizedSent, pending] = [to, normalizedTo, []];
+    return encode(value);
+  };
   for await (const event of events) {
-    if (event.type === "audio") {
+    if (event.type === "segment") {
+      segments.push(event.timing);
+      line = timeline(text, segments, rate);
+    } else if (event.type === "audio") {
       counter?.add(event.bytes);
       pending.push(event.bytes);
-    } else if (event.type === "segment") {
-      // A new segment: the one before it is encoded (but for what the encoder still holds), so its line can go.
-      if (lines && segments.length > 0) {
-        const index = segments.length - 1;
-        yield line(answer(pending, (s) => s === index, Infinity, false));
-        pending = [];
+      if (!lines) continue;
+      // The characters whose audio has been given out: they can go with these bytes.
+      const covered = counter ? counter.samples - delay : event.fed;
+      // The last character is kept for the last line, which ends it where the audio ends.
+      const most = Math.min(line.known, line.characters.length - 1);
+      let to = sent;
+      while (to < most && (line.end[to] ?? Infinity) <= covered) to++;
+      let normalizedTo = normalizedSent;
+      const { source, known, characters } = line.normalized;
+      const normalizedMost = Math.min(known, characters.length - 1);
+      while (normalizedTo < normalizedMost && (line.end[source[normalizedTo] ?? 0] ?? Infinity) <= covered) {
+        normalizedTo++;
       }
-      segments.push(event.timing);
+      if (to > sent) yield answer(to, normalizedTo, Infinity, false);
     } else {
       const duration = (counter ? counter.samples : event.samples + delay) / rate;
-      const from = lines ? segments.length - 1 : 0;
-      yield line(answer(pending, (s) => s >= from, duration, true));
+      yield answer(line.characters.length, line.normalized.characters.length, duration, true);
     }
   }
 }

@@ -68,9 +68,11 @@ describe("the account: GET /v1/user/subscription and the quota", () => {
     expect([b.status, b.cost]).toEqual([200, "8"]);
     const c = await speak("Tick", "/with-timestamps");
     expect([c.status, c.cost]).toEqual([200, "4"]);
-    expect(mock.characterCount).toBe(18);
+    const d = await speak("Tock", "/stream/with-timestamps");
+    expect([d.status, d.cost]).toEqual([200, "4"]);
+    expect(mock.characterCount).toBe(22);
     const after = (await get("/v1/user/subscription")).body;
-    expect(after).toMatchObject({ character_count: 18, character_limit: 40 });
+    expect(after).toMatchObject({ character_count: 22, character_limit: 40 });
     expect(answerErrors("GET", "/v1/user/subscription", after)).toEqual([]);
   });
 

@@ -59,7 +59,10 @@ export interface SegmentTiming {
 
 /** What timed synthesis yields, in order: a segment's timing before its audio, the encoded bytes, then the end. */
 export type SynthesisEvent =
-  { type: "segment"; timing: SegmentTiming } | { type: "audio"; bytes: Uint8Array } | { type: "end"; samples: number };
+  | { type: "segment"; timing: SegmentTiming }
+  /** `fed`: how many samples the encoder has been given so far. */
+  | { type: "audio"; bytes: Uint8Array; fed: number }
+  | { type: "end"; samples: number };
 
 /** The voiced part of `samples`: from the first to the last sample above 2 % of the loudest one. */
 function voicedSpan(samples: Int16Array): [number, number] {
@@ -176,7 +179,7 @@ async function* stream(
   try {
     const flite = await speechModule(engine);
     const head = encoder.start();
-    if (head.length > 0) yield { type: "audio", bytes: head };
+    if (head.length > 0) yield { type: "audio", bytes: head, fed: 0 };
     let position = 0;
 
     const chunk = Math.max(1, Math.round((rate * chunkMs) / 1000));
@@ -201,13 +204,13 @@ async function* stream(
       for (let at = 0; at < samples.length; at += chunk) {
         const bytes = encoder.encode(samples.subarray(at, at + chunk));
         if (bytes.length > 0) {
-          yield { type: "audio", bytes };
+          yield { type: "audio", bytes, fed: position - samples.length + Math.min(samples.length, at + chunk) };
           await nextTick();
         }
       }
     }
     const tail = encoder.finish();
-    if (tail.length > 0) yield { type: "audio", bytes: tail };
+    if (tail.length > 0) yield { type: "audio", bytes: tail, fed: position };
     yield { type: "end", samples: position };
   } finally {
     encoder.close();

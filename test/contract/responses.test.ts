@@ -7,14 +7,17 @@ import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import { loadSpec, type Operation } from "../../src/mock/spec.ts";
 import { TONE_MIN_MS, TONE_MS_PER_CHAR } from "../../src/mock/audio/index.ts";
 import { bytesPerSample, parseOggPages, walkMp3Frames } from "../helpers/audio-check.ts";
+import { answerErrors, operations, type JsonObject } from "./spec-schemas.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let mock: MockServer;
 let op: Operation;
+let loaded: Operation[];
 let formats: string[];
 beforeAll(async () => {
   mock = await startMockServer({ engine: "tone" });
-  op = (await loadSpec()).operations.find((o) => o.path === "/v1/text-to-speech/{voice_id}")!;
+  loaded = (await loadSpec()).operations;
+  op = loaded.find((o) => o.path === "/v1/text-to-speech/{voice_id}")!;
   const doc = JSON.parse(await readFile(resolve(ROOT, "generated/openapi.json"), "utf8")) as {
     components: { schemas: { V1TextToSpeechVoiceIdPostParametersOutputFormat: { enum: string[] } } };
   };
@@ -91,5 +94,53 @@ describe("contract: responses", () => {
   it("flags a response the spec does not declare (the check can fail)", () => {
     expect(op.checkResponse(200, "application/json")).toMatch(/not declared/);
     expect(op.checkResponse(418, "audio/mpeg")).toMatch(/not declared/);
+  });
+});
+
+// Every operation of generated/openapi.json, called with a minimal valid request: its 200 answer is declared by the
+// spec, and a JSON answer (each line of a streamed one) validates against the spec's schema.
+describe("contract: every operation's success answer", () => {
+  const all = operations();
+
+  it("the spec has the operations this loop expects (a new one is tested automatically)", () => {
+    expect(all.length).toBeGreaterThanOrEqual(7);
+    expect(all.map((o) => `${o.method} ${o.path}`)).toContain("GET /v2/voices");
+  });
+
+  it.each(all.map((o) => [`${o.method} ${o.path}`, o] as const))("%s", async (_, { method, path, types, op: raw }) => {
+    const url = new URL(mock.url + path.replace("{voice_id}", "JBFqnCBsd6RMkjVDRZzb"));
+    const hasBody = raw.requestBody !== undefined;
+    const res = await fetch(url, {
+      method,
+      headers: { "xi-api-key": "k", ...(hasBody ? { "content-type": "application/json" } : {}) },
+      ...(hasBody ? { body: JSON.stringify({ text: "Contract tests keep both sides honest. Both of them." }) } : {}),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.status, bytes.toString("utf8").slice(0, 300)).toBe(200);
+    const type = res.headers.get("content-type") ?? "";
+    const loadedOp = loaded.find((o) => o.method === method && o.path === path)!;
+    expect(loadedOp.checkResponse(200, type)).toBeUndefined();
+    expect(bytes.length).toBeGreaterThan(0);
+    if (!types.includes("application/json")) {
+      expect(type).toMatch(/^audio\//);
+      return;
+    }
+    expect(type).toBe("application/json");
+    if ((raw as JsonObject)["x-fern-streaming"]) {
+      const text = bytes.toString("utf8");
+      expect(text.endsWith("\n")).toBe(true);
+      const lines = text.split("\n").slice(0, -1);
+      expect(lines.length).toBeGreaterThan(1);
+      for (const [i, line] of lines.entries()) {
+        expect({ line: i, errors: answerErrors(method, path, JSON.parse(line)) }).toEqual({ line: i, errors: [] });
+      }
+    } else {
+      expect(answerErrors(method, path, JSON.parse(bytes.toString("utf8")))).toEqual([]);
+    }
+  });
+
+  it("the schema check can fail: a wrong answer is reported", () => {
+    expect(answerErrors("GET", "/v2/voices", { voices: [{}], has_more: "no" }).length).toBeGreaterThan(0);
+    expect(answerErrors("GET", "/v1/models", [{ model_id: "x" }]).length).toBeGreaterThan(0);
   });
 });

@@ -21,6 +21,7 @@ const SLOW = [
   "test/cli/targets.test.ts",
   "test/mock/deps.test.ts",
   "test/contract/differential.test.ts",
+  "test/long-form/model-limit-lookup.test.ts",
 ];
 const INTEGRATION = [
   "test/bench/**/*.test.ts",

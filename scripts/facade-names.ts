@@ -34,7 +34,11 @@ export interface FacadeTable {
 
 /** `text_to_speech`, `text-to-speech`, `Get_Models` → `textToSpeech`, `getModels`. */
 export function camel(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  // An all-capitals word is a word, not letters: "Conversational AI" → conversationalAi, as Fern spells it.
+  const words = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => (/^[A-Z][A-Z0-9]+$/.test(w) ? w[0] + w.slice(1).toLowerCase() : w));
   return words.map((w, i) => (i === 0 ? w[0]!.toLowerCase() + w.slice(1) : w[0]!.toUpperCase() + w.slice(1))).join("");
 }
 

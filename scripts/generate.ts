@@ -18,7 +18,7 @@ import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
 import { deref, isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
-import { facadeTypes, runtimeData } from "./runtime-data.ts";
+import { facadeReport, facadeTypes, runtimeData } from "./runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -309,6 +309,8 @@ export interface GenerateOptions {
   specs?: string[];
   normalize?: boolean;
   log?: (changes: Change[]) => void;
+  /** The facade's report: its method count, name clashes, operations left out. */
+  report?: (lines: string[]) => void;
 }
 
 /** Produce the generated files in memory: file name → contents. */
@@ -343,6 +345,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     const runtime = await runtimeTs;
     const facade = await facadeTs;
     options.log?.(changes);
+    options.report?.(facadeReport(doc));
 
     const schema = format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts");
     // Printed here while the worker formats schema.ts: exactly what prettier's json-stringify parser prints
@@ -376,6 +379,7 @@ async function main(): Promise<void> {
     specs: values.spec,
     normalize: !values["no-normalize"],
     log: (changes) => printChanges(changes, values.verbose),
+    report: (lines) => console.log(lines.join("\n")),
   });
 
   if (values.check) {

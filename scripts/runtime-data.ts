@@ -108,9 +108,17 @@ interface Found {
   answer: Json | undefined;
 }
 
+/** An operation whose request body has no JSON form (multipart uploads): the facade cannot send it. */
+function bodyNotJson(doc: JsonObject, op: JsonObject): boolean {
+  const body = deref(doc, op.requestBody);
+  const content = isObject(body) && isObject(body.content) ? body.content : undefined;
+  return content !== undefined && Object.keys(content).length > 0 && !isObject(content["application/json"]);
+}
+
 function find(doc: JsonObject): Found[] {
   const byKey = new Map(operations(doc).map((o) => [`${o.path[2]!.toUpperCase()} ${o.path[1]}`, o]));
-  return facadeTable(doc).operations.map((entry) => {
+  const entries = facadeTable(doc).operations.filter((entry) => !bodyNotJson(doc, byKey.get(entry.key)!.op));
+  return entries.map((entry) => {
     const { op, item } = byKey.get(entry.key)!;
     const params = [
       ...(Array.isArray(item.parameters) ? item.parameters : []),
@@ -227,6 +235,33 @@ function shareRepeats(values: Json[]): { shared: string[]; print: (value: Json) 
     names.set(text, name);
   }
   return { shared, print: (value) => print(value) };
+}
+
+/**
+ * What `npm run generate` says about the facade: name clashes and how they were resolved, operations left out (a
+ * request body with no JSON form: use client.raw), and lists with `has_more` that are plain JSON because their page
+ * token is not a query parameter of the same name.
+ */
+export function facadeReport(doc: JsonObject): string[] {
+  const table = facadeTable(doc);
+  const byKey = new Map(operations(doc).map((o) => [`${o.path[2]!.toUpperCase()} ${o.path[1]}`, o]));
+  const left = table.operations.filter((e) => bodyNotJson(doc, byKey.get(e.key)!.op)).map((e) => e.key);
+  const demoted = find(doc)
+    .filter((f) => f.entry.kind === "paged" && opData(doc, f).kind !== "paged")
+    .map((f) => [...f.entry.group, f.entry.method].join("."));
+  const lines = [`[facade] ${table.operations.length - left.length} methods`];
+  for (const clash of table.clashes) lines.push(`  name clash: ${clash}`);
+  if (left.length > 0) {
+    lines.push(
+      `  ${left.length} not in the facade (a request body that is not JSON; use client.raw): ${left.join(", ")}`,
+    );
+  }
+  if (demoted.length > 0) {
+    lines.push(
+      `  ${demoted.length} lists with has_more given as one page (no query parameter for the token): ${demoted.join(", ")}`,
+    );
+  }
+  return lines;
 }
 
 export function runtimeData(doc: JsonObject): string {

@@ -18,23 +18,25 @@ export type Camelize<T> = T extends Blob | Uint8Array
       ? { [K in keyof T as K extends string ? CamelCase<K> : K]: Camelize<T[K]> }
       : T;
 
-const SNAKE = new Map<string, string>();
+const NAMES = new WeakMap<object, ReadonlyMap<string, string>>();
 
 /**
- * `modelId` → `model_id` (the inverse of CamelCase for the spec's lower snake_case names). Remembered, so that a
- * request pays a map lookup per key rather than a regular expression. The keys come from callers' objects, so the
- * memory is bounded.
+ * The spec's name for a camelCase key among `names` (an object's declared properties, or an operation's query
+ * parameters): `modelId` → `model_id`, `color1` → `color_1`. The inverse of toCamel over the names the spec has, so
+ * it is exact where a rule would not be (`color_1` and `color1` camelCase alike). Undefined when none matches.
  */
-export function toSnake(key: string): string {
-  let wire = SNAKE.get(key);
-  if (wire === undefined) {
-    wire = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    if (SNAKE.size < 256) SNAKE.set(key, wire);
+export function toWireName(names: object, key: string): string | undefined {
+  let map = NAMES.get(names);
+  if (!map) {
+    map = new Map(Object.keys(names).map((name) => [toCamel(name), name]));
+    NAMES.set(names, map);
   }
-  return wire;
+  return map.get(key);
 }
 
-/** `model_id` → `modelId` */
+/** `model_id` → `modelId`, as the CamelCase type spells it (`foo__bar` → `fooBar`, `color_1` → `color1`). */
 export function toCamel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  if (!key.includes("_")) return key;
+  const [head = "", ...rest] = key.split("_");
+  return head + rest.map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
 }

@@ -17,13 +17,11 @@ import type { paths } from "../generated/schema.js";
 import type { FacadeGroup, KeyMap, OperationData } from "../generated/runtime.js";
 import type { Facade } from "../generated/facade.js";
 import { AudioStream, metadataFrom } from "./audio.js";
-import { toCamel, toSnake, type Camelize } from "./casing.js";
-import { read } from "./core/chunks.js";
+import { toCamel, toWireName, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { ElevenLabsError, errorFromResponse, invalid } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
 import { LightRequest, NOT_AUDIO, type BodySource, type Outgoing, type Transport } from "./core/transport.js";
-import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkRequestOptions, type RequestOptions } from "./request-options.js";
 import { didYouMean, toWire } from "./validate.js";
@@ -94,6 +92,8 @@ export class JsonStream<T> implements AsyncIterable<T> {
   readonly #body: ReadableStream<Uint8Array>;
   readonly #map: KeyMap;
   #read = false;
+  /** The reader of a running `for await`, which cancel() cancels. */
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** The response's `request-id` header. */
   declare readonly requestId?: string;
 
@@ -119,14 +119,26 @@ export class JsonStream<T> implements AsyncIterable<T> {
         throw new ElevenLabsError(`line ${line} of the streamed answer is not JSON: ${text.slice(0, 80)}`, { cause });
       }
     };
-    for await (const chunk of read(this.#body)) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffered.indexOf("\n")) >= 0) {
-        const text = buffered.slice(0, end).trim();
-        buffered = buffered.slice(end + 1);
-        if (text) yield parse(text);
+    const reader = (this.#reader = this.#body.getReader());
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        // Only the new text is searched for a line end: a long line costs one pass, not one per network chunk.
+        let from = buffered.length;
+        buffered += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf("\n", from)) >= 0) {
+          const text = buffered.slice(0, end).trim();
+          buffered = buffered.slice(end + 1);
+          from = 0;
+          if (text) yield parse(text);
+        }
       }
+    } finally {
+      // Leaving the loop early (break, an error) releases the connection.
+      this.#reader = undefined;
+      void reader.cancel().catch(() => undefined);
     }
     const rest = (buffered + decoder.decode()).trim();
     if (!rest) return;
@@ -147,7 +159,8 @@ export class JsonStream<T> implements AsyncIterable<T> {
   /** Stop reading: the connection is released. (A stream nobody reads keeps it open until the server ends it.) */
   async cancel(reason?: unknown): Promise<void> {
     this.#read = true;
-    if (!this.#body.locked) await this.#body.cancel(reason);
+    if (this.#reader) await this.#reader.cancel(reason);
+    else if (!this.#body.locked) await this.#body.cancel(reason);
   }
 
   /** Every chunk, once the stream has ended. */
@@ -166,6 +179,9 @@ export function camelize(value: unknown, map: KeyMap | undefined): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const declared = each === undefined && Object.hasOwn(map, key);
+    // As the official SDK does, a field that is null is left out (`alignment: null` → no `alignment`); a map's
+    // entries are kept as they are.
+    if (each === undefined && item === null) continue;
     const name = declared ? toCamel(key) : key;
     const converted = camelize(item, each ?? (declared ? map[key] : 0));
     // A JSON "__proto__" key is data, not the object's prototype.
@@ -241,14 +257,17 @@ export function prepare(op: OperationData, pathValues: readonly unknown[], reque
   const properties = schema?.properties;
   for (const [key, value] of Object.entries(request)) {
     if (value === undefined) continue;
-    const wire = toSnake(key);
-    const param = op.query[wire];
     if (key.includes("_")) {
-      const known = wire in op.query || (properties && key in properties);
+      const known = key in op.query || (properties && key in properties);
       invalid(`request.${key}`, `unknown field${known ? didYouMean(key) : ""}`);
     }
-    if (param) query[wire] = toWire(value, param, `request.${key}`);
-    else bodyIn[key] = value;
+    const wire = toWireName(op.query, key);
+    const param = wire === undefined ? undefined : op.query[wire];
+    if (wire !== undefined && param) {
+      // One value where the spec takes a list of them (`voiceIds: "abc"`), as the official SDK accepts.
+      const list = typeof value === "string" && param.type?.includes("array") && !param.type.includes("string");
+      query[wire] = toWire(list ? [value] : value, param, `request.${key}`);
+    } else bodyIn[key] = value;
   }
   if (!schema) {
     const [extra] = Object.keys(bodyIn);
@@ -257,7 +276,11 @@ export function prepare(op: OperationData, pathValues: readonly unknown[], reque
     }
     return { path, query };
   }
-  const { text, modelId = DEFAULT_MODEL_ID } = request as { text?: unknown; modelId?: unknown };
+  // The spec's defaults for the model and the output format are sent explicitly, so that a change of the API's
+  // defaults does not change our output; an operation whose spec gives none gets none.
+  const defaultModel = properties?.model_id?.default;
+  const defaultFormat = op.query.output_format?.default;
+  const { text, modelId = defaultModel } = request as { text?: unknown; modelId?: unknown };
   if (properties?.text && typeof text === "string" && text.trim() === "") invalid("request.text", "must not be empty");
   // The model's documented limit, as the API would refuse it (max_character_limit_exceeded), before anything is billed.
   const limit = properties?.model_id && typeof modelId === "string" ? MODEL_MAX_CHARACTERS[modelId] : undefined;
@@ -270,9 +293,8 @@ export function prepare(op: OperationData, pathValues: readonly unknown[], reque
     );
   }
   const body = toWire(bodyIn, schema, "request") as Record<string, unknown>;
-  // The documented defaults are sent explicitly, so a change of the API's defaults does not change our output.
-  if (op.query.output_format) query.output_format ??= DEFAULT_OUTPUT_FORMAT;
-  if (properties?.model_id) body.model_id ??= DEFAULT_MODEL_ID;
+  if (defaultFormat !== undefined) query.output_format ??= defaultFormat;
+  if (defaultModel !== undefined) body.model_id ??= defaultModel;
   return { path, query, body };
 }
 
@@ -384,6 +406,9 @@ function pageOf(
   [token, items]: readonly [string, string],
   fetchPage: (token: string) => Promise<Record<string, unknown>>,
 ): Record<string, unknown> {
+  if (typeof page !== "object" || page === null || Array.isArray(page)) {
+    throw new ElevenLabsError(`a page of the answer is not an object: ${JSON.stringify(page)?.slice(0, 80)}`);
+  }
   const tokenKey = toCamel(token);
   const itemsKey = toCamel(items);
   const next = async (): Promise<Record<string, unknown> | undefined> => {

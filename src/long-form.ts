@@ -16,7 +16,13 @@ import { contentTypeFor, parseFormat } from "./format.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkHeaders } from "./core/check.js";
 import { checkRequestOptions, type RequestOptions } from "./request-options.js";
-import { checkOutputFormat, prepareConvert, type TextToSpeechRequest } from "./text-to-speech.js";
+import type { OutputFormat, TextToSpeechRequest } from "./text-to-speech.js";
+import {
+  textToSpeechConvert as CONVERT,
+  textToSpeechConvertWithTimestamps as WITH_TIMESTAMPS,
+} from "../generated/runtime.js";
+import { prepare } from "./facade.js";
+import { toWire } from "./validate.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
 export { MODEL_MAX_CHARACTERS };
@@ -88,19 +94,22 @@ export class TimedAudioStream extends AudioStream {
 /** Each client's models and their `maximum_text_length_per_request`, looked up once (GET /v1/models). */
 const LIMITS = new WeakMap<object, Promise<ReadonlyMap<string, number>>>();
 
+/** The smallest per-request limit of the known models: no model takes less, so a text this short needs no lookup. */
+const SHORTEST_LIMIT = Math.min(...Object.values(MODEL_MAX_CHARACTERS));
+
+/** How long the model-limit lookup may take before long-form goes on with the built-in table. */
+const LOOKUP_SECONDS = 5;
+
 /**
- * The API's own limit for a model, from models.list(), once per client; undefined when the lookup fails (the built-in
- * table is used then). A lookup cut short by the caller's abort is not remembered.
+ * The API's own limit for a model, from models.list(), once per client, with the client's key and at most
+ * LOOKUP_SECONDS (not the caller's per-call key, signal or timeouts: the answer is shared by every call of the
+ * client); undefined when the lookup fails, and the built-in table is used then.
  */
-async function lookUpLimit(
-  client: ElevenLabsClient,
-  modelId: string,
-  options: RequestOptions,
-): Promise<number | undefined> {
+async function lookUpLimit(client: ElevenLabsClient, modelId: string): Promise<number | undefined> {
   let limits = LIMITS.get(client);
   if (!limits) {
     limits = (async () => {
-      const models = await client.models.list({ ...options, maxRetries: 0 });
+      const models = await client.models.list({ maxRetries: 0, timeoutInSeconds: LOOKUP_SECONDS });
       const out = new Map<string, number>();
       for (const m of Array.isArray(models) ? models : []) {
         const max = (m as { maximumTextLengthPerRequest?: unknown }).maximumTextLengthPerRequest;
@@ -113,7 +122,6 @@ async function lookUpLimit(
   try {
     return (await limits).get(modelId);
   } catch {
-    if (options.abortSignal?.aborted) LIMITS.delete(client);
     return undefined;
   }
 }
@@ -315,7 +323,14 @@ export function convertLongForm(
   options ??= {};
   checkRequestOptions(options.requestOptions);
   checkHeaders(options.requestOptions?.headers, "requestOptions.headers");
-  const format = checkOutputFormat(request.outputFormat ?? DEFAULT_OUTPUT_FORMAT);
+  const timed = options.timestamps === true;
+  // Each chunk goes to convert, or with timestamps to convertWithTimestamps: checked against that operation's spec.
+  const operation = timed ? WITH_TIMESTAMPS : CONVERT;
+  const format = toWire(
+    request.outputFormat ?? DEFAULT_OUTPUT_FORMAT,
+    operation.query.output_format ?? {},
+    "request.outputFormat",
+  ) as OutputFormat;
   const { codec, sampleRate } = parseFormat(format);
   if (codec === "opus") {
     throw new ValidationError(
@@ -328,8 +343,7 @@ export function convertLongForm(
   const modelId = request.modelId ?? DEFAULT_MODEL_ID;
   let chunks = splitText(text, options.maxCharacters ?? maxCharactersFor(modelId));
   if (chunks.length === 0) throw new ValidationError("request.text", "must not be empty");
-  prepareConvert(voiceId, { ...request, text: (chunks[0] as TextChunk).text });
-  const timed = options.timestamps === true;
+  prepare(operation, [voiceId], { ...request, text: (chunks[0] as TextChunk).text });
   const byIds = options.continuity === "request-ids";
   const concurrency = byIds ? 1 : (options.concurrency ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -437,12 +451,15 @@ export function convertLongForm(
   };
   let settle: { resolve(a: Alignment): void; reject(e: unknown): void } | undefined;
   const alignment = new Promise<Alignment>((resolve, reject) => (settle = { resolve, reject }));
+  // Observed by TimedAudioStream.alignment(); without timestamps nobody asks, and a failure must not be "unhandled".
+  alignment.catch(() => undefined);
 
   async function* assemble(): AsyncGenerator<Uint8Array> {
-    if (options.maxCharacters === undefined) {
+    if (options.maxCharacters === undefined && total.characters > SHORTEST_LIMIT && !abortSignal.aborted) {
       // The API's own limit for the model (once per client), when it gives one; the built-in table otherwise. A
-      // known model keeps the smaller of the two, so that the client-side check never refuses a chunk.
-      const looked = await lookUpLimit(client, modelId, requestOptions);
+      // known model keeps the smaller of the two, so that the client-side check never refuses a chunk. A text within
+      // the smallest limit of any model needs no lookup.
+      const looked = await lookUpLimit(client, modelId);
       const known = MODEL_MAX_CHARACTERS[modelId];
       if (looked !== undefined) {
         chunks = splitText(text, known === undefined ? looked : Math.min(looked, known));
@@ -464,12 +481,15 @@ export function convertLongForm(
         throw failure ?? error;
       }
       if (timed && pump.alignment) {
-        // The text between the chunks (a paragraph break, a space) is spoken at the boundary.
-        mark(text.slice(covered, chunk.start), offset, offset);
+        // The text between the chunks (a paragraph break, a space) is spoken at the boundary. A chunk's range may
+        // include the white space around its (trimmed) text: that belongs to the gap.
+        const range = text.slice(chunk.start, chunk.end);
+        const from = chunk.start + (range.length - range.trimStart().length);
+        mark(text.slice(covered, from), offset, offset);
         const { characters, characterStartTimesSeconds: starts, characterEndTimesSeconds: ends } = pump.alignment;
         characters.forEach((c, k) => mark([c], offset + (starts[k] ?? 0), offset + (ends[k] ?? 0)));
         offset += pump.seconds;
-        covered = chunk.end;
+        covered = from + chunk.text.length;
       }
       if (pump.metadata.requestId) ids.push(pump.metadata.requestId);
       progress.chunksDone++;

@@ -4,7 +4,7 @@
  * the wire's snake_case as it goes, so validation and mapping are one walk.
  */
 import type { FieldSchema } from "../generated/runtime.js";
-import { toCamel, toSnake } from "./casing.js";
+import { toCamel, toWireName } from "./casing.js";
 import { invalid } from "./core/errors.js";
 
 function typeOf(value: unknown): string {
@@ -22,7 +22,12 @@ const show = (value: unknown): string =>
       : typeOf(value);
 
 /** How a JSON Schema type reads in a message: "an integer", "a list", "null", "a string" … */
-const TYPE_NAMES: Record<string, string> = { integer: "an integer", array: "a list", null: "null" };
+const TYPE_NAMES: Record<string, string> = {
+  integer: "an integer",
+  array: "a list",
+  null: "null",
+  object: "an object",
+};
 
 /** " (did you mean modelId?)" */
 export const didYouMean = (name: string): string => ` (did you mean ${toCamel(name)}?)`;
@@ -61,9 +66,9 @@ export function toWire(value: unknown, schema: FieldSchema, field: string): unkn
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined) continue;
-    const wire = toSnake(key);
-    const sub = properties[wire];
-    if (!sub || (wire === key && key.includes("_"))) {
+    const wire = key.includes("_") ? undefined : toWireName(properties, key);
+    const sub = wire === undefined ? undefined : properties[wire];
+    if (wire === undefined || !sub) {
       const names = Object.keys(properties);
       const lower = key.toLowerCase().replace(/_/g, "");
       const match = properties[key] ? key : names.find((n) => n.replace(/_/g, "") === lower);

@@ -58,7 +58,7 @@ const VOICE = {
 };
 
 describe("json answers", () => {
-  it("camelCases the keys the schema declares, keeps a map's keys and undeclared keys as they are", async () => {
+  it("camelCases the keys the schema declares, keeps a map's keys and undeclared keys as they are, drops nulls", async () => {
     server.handle(json({ voices: [VOICE], has_more: false, total_count: 1, next_page_token: null }));
     const page = await client.voices.search();
     expect({ ...page }).toEqual({
@@ -74,7 +74,7 @@ describe("json answers", () => {
       ],
       hasMore: false,
       totalCount: 1,
-      nextPageToken: null,
+      // null fields left out, as the official SDK does (`nextPageToken: null` → absent)
     });
   });
 
@@ -118,7 +118,6 @@ describe("json answers", () => {
     expect(JSON.parse(JSON.stringify(result))).toEqual({
       audioBase64: answer.audio_base64,
       alignment: { characters: ["H", "i"], characterStartTimesSeconds: [0, 0.1], characterEndTimesSeconds: [0.1, 0.2] },
-      normalizedAlignment: null,
     });
     expect(server.requests.at(-1)!.url).toBe("/v1/text-to-speech/v/with-timestamps?output_format=mp3_44100_128");
     expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ text: "Hi", model_id: "eleven_multilingual_v2" });
@@ -138,7 +137,7 @@ describe("streamed JSON (streamWithTimestamps)", () => {
     expect(stream.requestId).toBe("req-1");
     const chunks = await stream.toArray();
     expect(chunks.map((c) => Buffer.from(c.audio).toString())).toEqual(["one", "two", "three"]);
-    expect(Object.keys(chunks[0]!)).toEqual(["audioBase64", "alignment"]);
+    expect(Object.keys(chunks[0]!)).toEqual(["audioBase64"]); // `alignment: null` left out, as the official SDK does
     await expect(stream.toArray()).rejects.toThrow("this stream was already read");
   });
 
@@ -172,6 +171,32 @@ describe("streamed JSON (streamWithTimestamps)", () => {
     for (let i = 0; i < 50 && !closed; i++) await wait(20);
     expect(closed).toBe(true);
     await expect(stream.toArray()).rejects.toThrow("this stream was already read");
+  });
+
+  it("releases the connection when cancelled while a for await loop reads it", async () => {
+    let closed = false;
+    server.handle(async (req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      req.socket.on("close", () => (closed = true));
+      for (let i = 0; i < 100 && !closed; i++) {
+        res.write(`${line(String(i))}\n`);
+        await wait(30);
+      }
+      res.end();
+    });
+    const stream = await client.textToSpeech.streamWithTimestamps("v", { text: "Hi" });
+    let seen = 0;
+    const loop = (async () => {
+      for await (const chunk of stream) seen += chunk.audio.length > 0 ? 1 : 1;
+    })().catch((e: unknown) => e);
+    await wait(150);
+    const cancelledAt = Date.now();
+    await stream.cancel();
+    await loop;
+    for (let i = 0; i < 50 && !closed; i++) await wait(20);
+    expect(closed).toBe(true);
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    expect(seen).toBeLessThan(20);
   });
 
   it("reports a line that is not JSON by its number", async () => {
@@ -242,6 +267,14 @@ describe("paged answers (voices.search)", () => {
     );
     expect(ids).toEqual(["a", "a"]);
     expect((error as Error).message).toBe("the API gave the page token again twice; stopping");
+  });
+
+  it("takes one value where the spec takes a list, as the official SDK does", async () => {
+    server.handle(json({ voices: [], has_more: false, total_count: 0 }));
+    await client.voices.search({ voiceIds: "abc" as unknown as string[] });
+    expect(lastQuery().getAll("voice_ids")).toEqual(["abc"]);
+    await client.voices.search({ voiceIds: ["a", "b"] });
+    expect(lastQuery().getAll("voice_ids")).toEqual(["a", "b"]);
   });
 
   it("validates the request against the spec before sending", async () => {

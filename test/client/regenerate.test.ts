@@ -25,6 +25,8 @@ const HISTORY = {
         parameters: [
           { name: "history_item_id", in: "path", required: true, schema: { type: "string" } },
           { name: "include_settings", in: "query", required: false, schema: { type: "boolean" } },
+          // camelCases to sort2, which no rule turns back into sort_2: the spec's own name is looked up.
+          { name: "sort_2", in: "query", required: false, schema: { type: "string" } },
         ],
         responses: {
           "200": {
@@ -95,11 +97,11 @@ describe("regenerating with a new field", () => {
       const client = new mod.ElevenLabsClient({ apiKey: "k", baseUrl: local.url }) as unknown as {
         history: { get(id: unknown, request?: unknown): Promise<Record<string, unknown>> };
       };
-      const item = await client.history.get("abc", { includeSettings: true });
+      const item = await client.history.get("abc", { includeSettings: true, sort2: "x" });
       expect(local.requests.at(-1)).toMatchObject({
         method: "GET",
         path: "/v1/history/abc",
-        query: { include_settings: "true" },
+        query: { include_settings: "true", sort_2: "x" },
       });
       // The declared keys camelCased; the map's keys (whatever the server chose) kept as they are.
       expect(Object.keys(item).sort()).toEqual(["characterCountChangeFrom", "feedbackLabels", "historyItemId"]);

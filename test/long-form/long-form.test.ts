@@ -5,7 +5,10 @@ import {
   LongFormChunkError,
   RateLimitError,
   splitText,
+  TimedAudioStream,
+  toWebVtt,
   ValidationError,
+  words,
   type LongFormProgress,
 } from "../../src/index.ts";
 import { hasId3v1, mp3HeaderLength } from "../../src/core/mp3.ts";
@@ -152,6 +155,47 @@ describe("convertLongForm against the local server", () => {
       bytes: bytes.length,
     });
   }, 120_000);
+
+  it("with timestamps, 50,000 characters give one timeline whose captions end with the audio", async () => {
+    useShortTones();
+    const audio = convertLongForm(
+      client,
+      "narrator",
+      { text: TEXT, outputFormat: "mp3_22050_32" },
+      { timestamps: true },
+    );
+    expect(audio).toBeInstanceOf(TimedAudioStream);
+    const bytes = new Uint8Array(await new Response(audio).arrayBuffer());
+    const walk = walkMp3Frames(bytes);
+    expect(walk.sampleRates).toEqual([22050]);
+    const timeline = await audio.alignment();
+    // The whole text, the gaps between chunks included.
+    expect(timeline.characters.join("")).toBe(TEXT);
+    const { characterStartTimesSeconds: starts, characterEndTimesSeconds: ends } = timeline;
+    expect(starts.every((t, i) => i === 0 || t >= starts[i - 1]!)).toBe(true);
+    expect(starts.every((t, i) => t <= ends[i]!)).toBe(true);
+    const last = ends.at(-1)!;
+    const captions = words(timeline);
+    const lastCaption = captions.at(-1)!;
+    console.log(
+      `50,000 characters with timestamps: audio ${walk.durationSeconds.toFixed(3)} s from the MP3 frames, ` +
+        `last character ends ${last.toFixed(3)} s, last caption word "${lastCaption.word}" ends ${lastCaption.end.toFixed(3)} s`,
+    );
+    // Within one MPEG-2 frame (576 samples at 22,050 Hz, 26 ms) of the audio's end, and never after it.
+    expect(walk.durationSeconds - last).toBeGreaterThanOrEqual(-1e-6);
+    expect(walk.durationSeconds - last).toBeLessThan(576 / 22050);
+    expect(toWebVtt(captions)).toMatch(/^WEBVTT\n/);
+  });
+
+  it("with timestamps, checks the output format against convertWithTimestamps' spec, before anything is sent", () => {
+    const from = mock.requests.length;
+    // pcm_32000 is one of convert's 21 formats, not one of the 19 the with-timestamps operation takes.
+    expect(() => convertLongForm(client, "v", { text: "Hi", outputFormat: "pcm_32000" }, { timestamps: true })).toThrow(
+      /^request\.outputFormat: must be one of mp3_22050_32, /,
+    );
+    expect(() => convertLongForm(client, "v", { text: "Hi", outputFormat: "pcm_32000" })).not.toThrow();
+    expect(mock.requests.length).toBe(from);
+  });
 
   it("starts the stream as soon as the first chunk's audio arrives", async () => {
     const audio = convertLongForm(

@@ -38,11 +38,11 @@ describe("long-form's character limit", () => {
     models = { status: 200, limit: 700 };
     const client = new ElevenLabsClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
     const from = server.requests.length;
-    await run(client, corpus(3000));
-    await run(client, corpus(2000));
+    await run(client, corpus(3500));
+    await run(client, corpus(4000));
     const sent = texts(from);
     expect(sent.every((t) => [...t].length <= 700)).toBe(true);
-    expect(sent.length).toBeGreaterThanOrEqual(8); // 3000 and 2000 characters in chunks of at most 700
+    expect(sent.length).toBeGreaterThanOrEqual(11); // 3500 and 4000 characters in chunks of at most 700
     expect(server.requests.slice(from).filter((r) => r.url === "/v1/models")).toHaveLength(1);
   });
 
@@ -69,6 +69,33 @@ describe("long-form's character limit", () => {
     expect(sent.length).toBe(3); // 12,000 characters in two chunks, then one
     expect(server.requests.slice(from).filter((r) => r.url === "/v1/models")).toHaveLength(1);
   });
+
+  it("is not looked up for a text within the smallest limit of any model (3,000 characters)", async () => {
+    models = { status: 200, limit: 700 };
+    const client = new ElevenLabsClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+    const from = server.requests.length;
+    await run(client, corpus(3000));
+    expect(server.requests.slice(from).map((r) => r.method)).toEqual(["POST"]);
+  });
+
+  it("gives up after 5 s on a models endpoint that does not answer, and goes on with the built-in table", async () => {
+    const stalled = await startTestServer((req, res) => {
+      if (req.url === "/v1/models") return; // never answers
+      res.writeHead(200, { "content-type": "audio/pcm" });
+      res.end(Buffer.alloc(320));
+    });
+    try {
+      const client = new ElevenLabsClient({ apiKey: "k", baseUrl: stalled.url, maxRetries: 0, timeoutInSeconds: 60 });
+      const started = Date.now();
+      await run(client, corpus(12_000));
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThan(4900);
+      expect(took).toBeLessThan(8000);
+      expect(stalled.requests.filter((r) => r.method === "POST")).toHaveLength(2);
+    } finally {
+      await stalled.close();
+    }
+  }, 15_000);
 
   it("is not looked up when maxCharacters is given", async () => {
     models = { status: 200, limit: 700 };

@@ -187,7 +187,7 @@ describe("streamed JSON (streamWithTimestamps)", () => {
     const stream = await client.textToSpeech.streamWithTimestamps("v", { text: "Hi" });
     let seen = 0;
     const loop = (async () => {
-      for await (const chunk of stream) seen += chunk.audio.length > 0 ? 1 : 1;
+      for await (const chunk of stream) if (chunk) seen++;
     })().catch((e: unknown) => e);
     await wait(150);
     const cancelledAt = Date.now();

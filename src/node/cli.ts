@@ -57,6 +57,9 @@ mock options:
       --api-key KEY    accept only this key (repeatable; default: any non-empty key)
       --fault SPEC     inject this fault into the next request (repeatable; e.g. 429, 502, reset-mid-body)
       --engine NAME    auto (speech when installed, else a tone) or tone
+      --character-limit N
+                       the subscription's character limit (default 1000000); a synthesis over it gets the API's
+                       401 quota_exceeded
 
 The API key comes from ELEVENLABS_API_KEY.
 
@@ -429,9 +432,18 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
       "api-key": { type: "string", multiple: true },
       fault: { type: "string", multiple: true },
       engine: { type: "string" },
+      "character-limit": { type: "string" },
     },
   });
   const port = Number(values.port);
+  const limit = values["character-limit"];
+  const characterLimit = limit === undefined ? undefined : Number(limit);
+  if (
+    characterLimit !== undefined &&
+    !(Number.isSafeInteger(characterLimit) && characterLimit >= 0 && /^\d+$/.test(limit ?? ""))
+  ) {
+    throw new UsageError(`--character-limit must be a whole number ≥ 0, got ${limit}`);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0–65535, got ${values.port}`);
   if (values.engine && values.engine !== "auto" && values.engine !== "tone") {
@@ -444,6 +456,7 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
     ...(values["api-key"] ? { apiKeys: values["api-key"] } : {}),
     ...(values.fault ? { faults: values.fault } : {}),
     ...(values.engine ? { engine: values.engine as "auto" | "tone" } : {}),
+    ...(characterLimit !== undefined ? { characterLimit } : {}),
   });
   // The hints use a key the server accepts (the first --api-key, else any key at all).
   const key = values["api-key"]?.[0] ?? "any";

@@ -96,4 +96,45 @@ describe("the local server's start", () => {
     expect(fault.code).toBe(EXIT.usage);
     expect(fault.err).toContain("Invalid --fault: unknown fault");
   });
+
+  it("npx elevenlabs-fetch mock --character-limit N answers a synthesis over it with the quota 401", async () => {
+    const bad = spawn(process.execPath, ["--import", "tsx", "src/node/cli.ts", "mock", "--character-limit", "ten"], {
+      cwd: ROOT,
+    });
+    let badErr = "";
+    bad.stderr.on("data", (d: Buffer) => (badErr += d.toString()));
+    expect(await new Promise((done) => bad.on("exit", done))).toBe(EXIT.usage);
+    expect(badErr).toContain("--character-limit must be a whole number ≥ 0, got ten");
+
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/node/cli.ts", "mock", "--port", "0", "--engine", "tone", "--character-limit", "8"],
+      { cwd: ROOT },
+    );
+    try {
+      const url = await new Promise<string>((done) => {
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+          const found = /http:\/\/127\.0\.0\.1:\d+/.exec(err);
+          if (err.includes("Ctrl-C stops it.") && found) done(found[0]);
+        });
+      });
+      const answer = await fetch(`${url}/v1/text-to-speech/v`, {
+        method: "POST",
+        headers: { "xi-api-key": "k", "content-type": "application/json" },
+        body: JSON.stringify({ text: "Ten chars!" }),
+      });
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toMatchObject({
+        detail: {
+          status: "quota_exceeded",
+          message:
+            "This request exceeds your quota of 8. You have 8 credits remaining, while 10 credits are required for this request.",
+        },
+      });
+    } finally {
+      child.kill("SIGINT");
+    }
+  });
 });

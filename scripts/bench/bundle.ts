@@ -20,15 +20,15 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (14,802 B), so that any growth is a decision. Lower it
+ * The CI gate: a regression budget a little above today's size (15,028 B), so that any growth is a decision. Lower it
  * whenever the bundle shrinks. (It was 8,704 B; the reliability work and its audit, bounded error bodies,
  * key redaction everywhere, strict failure classification, header checks, a middleware-aware client.raw, aborts that
  * hold against a custom fetch, the read-once AudioStream, and the per-model text limit, added about 2.8 kB;
- * QuotaExceededError 170 B; the second audit's fixes 130 B. The spec-driven facade (issue J) added 2,958 B: the
- * runtimes for JSON, streamed JSON and pages, about 1.7 kB, and the data of the six other operations, 1.27 kB, of which
+ * QuotaExceededError 170 B; the second audit's fixes 130 B. The spec-driven facade (issue J) added 3,184 B: the
+ * runtimes for JSON, streamed JSON and pages, about 1.9 kB, and the data of the six other operations, 1.3 kB, of which
  * voices.search's answer key map is most; `npm run bench` prints each operation's share.)
  */
-export const BUNDLE_BUDGET_BYTES = 14_880;
+export const BUNDLE_BUDGET_BYTES = 15_040;
 
 export type Platform = "browser" | "node";
 export type BundleClient = "elevenlabs-fetch" | "elevenlabs-fetch-tts4" | "official-sdk" | "fetch";

@@ -106,6 +106,7 @@ describe("npm pack", () => {
     "QuotaExceededError",
     "RateLimitError",
     "ServerError",
+    "TimedAudioStream",
     "UnprocessableEntityError",
     "ValidationError",
     "convertLongForm",

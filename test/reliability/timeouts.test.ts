@@ -14,6 +14,9 @@ import { settle } from "../helpers/settle.ts";
 let mock: MockServer;
 beforeAll(async () => {
   mock = await startMockServer({ engine: "tone", chunkMs: 20 });
+  // One synthesis first: the server loads its encoders on first use, which on a loaded machine (the whole suite in
+  // parallel) can take longer than the 0.5 s headers timeout these tests set.
+  await (await client().textToSpeech.convert("voice", { text: "Warm up." })).bytes();
 });
 afterAll(() => mock.close());
 

@@ -41,11 +41,27 @@ async function findSpecs(dir: string): Promise<string[]> {
   return names.map((n) => join(dir, n));
 }
 
+/**
+ * A spec file's document. A .json file goes through JSON.parse (about a tenth of js-yaml's time on the full public
+ * spec); when JSON.parse refuses it, js-yaml reads it as before (JSON with comments, say), and reports the error as
+ * before. One difference: a duplicate key, which js-yaml refuses, is taken as JSON.parse takes it (the last wins).
+ */
+function parse(text: string, path: string): unknown {
+  if (extname(path).toLowerCase() === ".json") {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // js-yaml below: the same result or the same error as before.
+    }
+  }
+  return load(text, { filename: display(path) });
+}
+
 async function loadSpec(path: string): Promise<SpecFile> {
   const text = await readFile(path, "utf8");
   let doc: unknown;
   try {
-    doc = load(text, { filename: display(path) });
+    doc = parse(text, path);
   } catch (error) {
     if (error instanceof YAMLException) {
       const at = error.mark ? `:${error.mark.line + 1}:${error.mark.column + 1}` : "";
@@ -177,15 +193,22 @@ async function validate(worker: Worker2, doc: JsonObject, label: string, strict:
 
 /**
  * openapi-typescript and the TypeScript compiler, loaded on first use (so the worker starts first) and through
- * require(): their CommonJS builds load in about half the time of an ESM import, which has Node scan typescript.js
- * (9 MB) for export names and pass every file through tsx's loader thread.
+ * require(): their CommonJS builds load in about half the time of an ESM import. `direct` loads only the modules of
+ * openapi-typescript's transform and printer, not its entry, which also loads all of Redocly (the worker has its own).
  */
 function loadCodegen() {
   const require = createRequire(import.meta.url);
+  type Oats = typeof import("openapi-typescript");
+  const utils = require("openapi-typescript/dist/lib/utils.cjs") as Pick<Oats, "resolveRef" | "scanDiscriminators">;
   return {
     ts: require("typescript") as typeof import("typescript"),
-    openapiTS: require("openapi-typescript") as typeof import("openapi-typescript"),
-    redocly: require("@redocly/openapi-core") as typeof import("@redocly/openapi-core"),
+    direct: {
+      transformSchema: require("openapi-typescript/dist/transform/index.cjs") as Oats["transformSchema"],
+      astToString: (require("openapi-typescript/dist/lib/ts.cjs") as Pick<Oats, "astToString">).astToString,
+      resolveRef: utils.resolveRef,
+      scanDiscriminators: utils.scanDiscriminators,
+    },
+    whole: () => require("openapi-typescript") as Oats,
   };
 }
 
@@ -231,7 +254,7 @@ export async function toTypeScript(
   report: (c: Change) => void,
   whole = false,
 ): Promise<string> {
-  const { ts, openapiTS: oats, redocly } = loadCodegen();
+  const { ts, direct: oats, whole: openapiTS } = loadCodegen();
   const BLOB = ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob"));
   const NULL = ts.factory.createLiteralTypeNode(ts.factory.createNull());
   const spec = structuredClone(doc) as unknown as OpenAPI3;
@@ -254,7 +277,7 @@ export async function toTypeScript(
   // with one rule, unique operationIds, which the worker's validation checks too, and a bundle. When the bundle would
   // change nothing, the document goes straight to the transform, with the context openapiTS() builds (its defaults
   // spelled out); any other document takes openapiTS() whole.
-  if (whole || !bundlingChangesNothing(doc)) return oats.astToString(await oats.default(spec, options));
+  if (whole || !bundlingChangesNothing(doc)) return oats.astToString(await openapiTS().default(spec, options));
   const ctx: GlobalContext = {
     additionalProperties: false,
     alphabetize: false,
@@ -276,7 +299,7 @@ export async function toTypeScript(
     rootTypes: false,
     rootTypesNoSchemaPrefix: false,
     rootTypesKeepCasing: false,
-    redoc: await redocly.createConfig({}), // only openapiTS()'s lint and bundle read it
+    redoc: {} as GlobalContext["redoc"], // only openapiTS()'s lint and bundle read it
     silent: true,
     transform: options.transform,
     transformProperty: undefined,
@@ -286,6 +309,127 @@ export async function toTypeScript(
     resolve: <T>($ref: string) => oats.resolveRef<T>(spec, $ref, { silent: true }),
   };
   return oats.astToString(oats.transformSchema(spec, ctx));
+}
+
+const WIDTH = 120; // .prettierrc.json's printWidth
+
+/** A member of an interface or type literal in openapi-typescript's output: one line, or `key: {` … `};`. */
+interface Member {
+  start: number;
+  end: number;
+  depth: number;
+  /** Whether prettier prints this member's own lines (not its children's) as they are, indents aside. */
+  plain: boolean;
+  children: Member[];
+}
+
+/** A line prettier prints as it is: short, ASCII, no escape or template, no number it would respell (1e+21). */
+const plainLine = (line: string): boolean =>
+  line.length <= WIDTH && /^[\x20-\x7e]*$/.test(line) && !/[\\`]|\de\+/.test(line);
+const OPENER = /^ *(export interface [\w$]+ |("[^"\\]*"|[A-Za-z_$][\w$]*|[0-9]+|\[[\w$]+: string\])\??: )\{$/;
+const CLOSER = /^ *\}(;| \| null;)?$/;
+
+/**
+ * A block comment laid out as prettier 3 lays out one whose every line starts with `*`: the first line trimmed at its
+ * end, the others one space past the comment's start, trimmed, except that a JSDoc line ending in two spaces keeps
+ * them (a Markdown line break). Undefined for a comment prettier prints verbatim (a line without `*`).
+ */
+function layoutComment(lines: string[], indent: string): string[] | undefined {
+  if (lines.length === 1) return [indent + lines[0]!.trim()];
+  const last = lines.at(-1)!;
+  const end = last.lastIndexOf("*/");
+  if (end < 0 || last.slice(end + 2).trim() !== "") return undefined;
+  const parts = [lines[0]!.trimStart().slice(1), ...lines.slice(1, -1), last.slice(0, end) + "*"].map((l) =>
+    l.trimStart(),
+  );
+  if (!parts.every((l) => l.startsWith("*"))) return undefined;
+  const jsdoc = parts[0]!.startsWith("**") && parts[0]![2] !== "*";
+  return parts.map((l, i) => {
+    if (i === 0) return `${indent}/${l.trimEnd()}`;
+    if (i === parts.length - 1) return `${indent} ${l}/`;
+    const trimmed = l.trimEnd();
+    return `${indent} ${trimmed}${jsdoc && trimmed !== "*" && l.endsWith("  ") ? "  " : ""}`;
+  });
+}
+
+/**
+ * `code` (openapi-typescript's output, TypeScript's printer: 4-space indents, one member per line, each type on one
+ * line) as prettier prints it, without running prettier over the whole file: on the full public spec that was most of
+ * the generator's time. Prettier's output differs from the printer's in its 2-space indents, its JSDoc comment lines,
+ * and the members it breaks to fit 120 columns. So indents are halved, comments laid out as prettier does, and each
+ * member prettier could print otherwise (over 120 columns, an escape or non-ASCII character, any construct but
+ * `key: {` … `};`) is given to `format` (prettier) on its own, at the same depth, all in one call. Anything else
+ * unexpected gives the whole text to `format`. test/generate compares the result with prettier's whole-file output.
+ */
+export async function layoutTypes(code: string, format: (code: string) => Promise<string>): Promise<string> {
+  const whole = () => format(code);
+  const lines = code.split("\n").map((line) => {
+    const n = line.length - line.trimStart().length;
+    return " ".repeat((n >> 2) * 2 + (n & 3)) + line.slice(n);
+  });
+  const roots: Member[] = [];
+  const stack: Member[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const text = line.trimStart();
+    if (text === "") continue;
+    const indent = line.slice(0, line.length - text.length);
+    if (text.startsWith("/**")) {
+      let end = i;
+      while (!lines[end]!.includes("*/")) if (++end === lines.length) return whole();
+      const laid = layoutComment(lines.slice(i, end + 1), indent);
+      if (laid === undefined) return whole();
+      lines.splice(i, laid.length, ...laid);
+      i = end;
+      continue;
+    }
+    if (indent.length % 2 !== 0) return whole();
+    const depth = indent.length / 2;
+    if (text.startsWith("}")) {
+      const member = stack.pop();
+      if (member === undefined || member.depth !== depth) return whole();
+      member.end = i;
+      member.plain &&= CLOSER.test(line) && (depth > 0 || text === "}");
+      if (text.endsWith("{")) stack.push(member); // `} & {`: the member goes on (and is not plain)
+      continue;
+    }
+    const member: Member = { start: i, end: i, depth, plain: plainLine(line), children: [] };
+    (stack.at(-1)?.children ?? roots).push(member);
+    if (text.endsWith("{")) {
+      member.plain &&= OPENER.test(line);
+      stack.push(member);
+    }
+  }
+  if (stack.length > 0) return whole();
+  const others: Member[] = [];
+  const collect = (m: Member): void => {
+    if (m.plain) m.children.forEach(collect);
+    else others.push(m);
+  };
+  roots.forEach(collect);
+  if (others.length === 0) return lines.join("\n");
+  // Each member in a context of its depth: `interface X {`, then `a: {` per further level.
+  const SPLIT = "// @@ split";
+  const snippets = others.map((m) => {
+    const open =
+      m.depth === 0
+        ? []
+        : ["interface X {", ...Array.from({ length: m.depth - 1 }, (_, k) => `${"  ".repeat(k + 1)}a: {`)];
+    const close = open.map((_, k) => (k === 0 ? "}" : `${"  ".repeat(k)}};`)).reverse();
+    return [...open, ...lines.slice(m.start, m.end + 1), ...close].join("\n");
+  });
+  const formatted = (await format(snippets.join(`\n${SPLIT}\n`) + "\n")).split(`\n${SPLIT}\n`);
+  if (formatted.length !== others.length) return whole();
+  const out: string[] = [];
+  let next = 0;
+  others.forEach((m, k) => {
+    out.push(...lines.slice(next, m.start));
+    const part = formatted[k]!.replace(/\n$/, "").split("\n");
+    out.push(...part.slice(m.depth, part.length - m.depth));
+    next = m.end + 1;
+  });
+  out.push(...lines.slice(next));
+  return out.join("\n");
 }
 
 function header(specs: SpecFile[], what: string): string {
@@ -347,7 +491,9 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     options.log?.(changes);
     options.report?.(facadeReport(doc));
 
-    const schema = format(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, "generated/schema.ts");
+    const schema = layoutTypes(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, (code) =>
+      format(code, "generated/schema.ts"),
+    );
     // Printed here while the worker formats schema.ts: exactly what prettier's json-stringify parser prints
     // (.prettierrc.json selects it for this file), without its cost.
     const json: JsonObject = { "x-generated": header(specs, "This document is the normalised spec,") as Json, ...doc };

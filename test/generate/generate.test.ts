@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { typecheck } from "../helpers/tsc.ts";
 import { describe, expect, it } from "vitest";
-import { bundlingChangesNothing, generate, toTypeScript } from "../../scripts/generate.ts";
+import { bundlingChangesNothing, generate, layoutTypes, toTypeScript } from "../../scripts/generate.ts";
 import { normalize, PASSES, type JsonObject } from "../../scripts/normalize.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -226,6 +226,87 @@ describe("openapi-typescript's transform, called directly", () => {
     const noComponents = structuredClone(TRICKY);
     delete noComponents.components;
     expect(bundlingChangesNothing(noComponents)).toBe(false);
+  });
+});
+
+/** What prettier could print otherwise than TypeScript's printer: long unions, nesting, escapes, odd numbers, comments. */
+const AWKWARD: JsonObject = {
+  openapi: "3.1.0",
+  info: { title: "t", version: "1" },
+  paths: {
+    "/a-very-long-path/{first_identifier_of_the_thing}/and/then/{second_identifier_of_the_thing}/with/a/long/tail": {
+      get: {
+        operationId:
+          "a_very_long_operation_id_that_alone_is_more_than_a_hundred_and_twenty_characters_wide_when_indented",
+        description: "Trailing spaces   \nand a */ inside, a tab\there, and ünïcödé",
+        responses: {
+          "200": {
+            description: "ok",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Wide" } } },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Wide: {
+        type: "object",
+        properties: {
+          colour: { enum: Array.from({ length: 14 }, (_, i) => `colour_number_${i}`) },
+          short: { enum: ["a", "b"] },
+          maybe: { anyOf: [{ enum: Array.from({ length: 9 }, (_, i) => `option_${i}_is_long`) }, { type: "null" }] },
+          list: {
+            type: "array",
+            items: {
+              anyOf: [
+                { $ref: "#/components/schemas/AlsoAVeryLongSchemaNameThatTakesRoom" },
+                { $ref: "#/components/schemas/Quoted" },
+              ],
+            },
+          },
+          nullableObject: { anyOf: [{ type: "object", properties: { x: { type: "string" } } }, { type: "null" }] },
+          both: { allOf: [{ $ref: "#/components/schemas/Quoted" }, { type: "object", additionalProperties: true }] },
+          "quoted-key": { type: "string" },
+        },
+      },
+      AlsoAVeryLongSchemaNameThatTakesRoom: {
+        type: "object",
+        properties: { n: { type: "number", enum: [1e21, 0.5, -3] } },
+      },
+      Quoted: {
+        type: "object",
+        properties: {
+          say: { enum: ['he said "hi"', "it's", "back\\slash", "naïve", "tab\t"] },
+          [`x_${"y".repeat(130)}`]: { type: "string" },
+        },
+      },
+    },
+  },
+};
+
+describe("schema.ts without prettier over the whole file", () => {
+  const prettierFormat = async (code: string) => {
+    const prettier = await import("prettier");
+    const file = join(ROOT, "generated/schema.ts");
+    return prettier.format(code, { ...(await prettier.resolveConfig(file)), filepath: file });
+  };
+
+  it.each([
+    ["spec/ (normalised)", async () => JSON.parse((await generate()).get("openapi.json")!) as JsonObject],
+    ["a spec with long unions, nesting, escapes, odd numbers and comments", async () => structuredClone(AWKWARD)],
+  ])("prints what prettier prints: %s", async (_name, load) => {
+    const doc = await load();
+    delete doc["x-generated"];
+    const raw = `/**\n * Header   \n */\n\n${await toTypeScript(doc, true, () => undefined)}`;
+    const parts: string[] = [];
+    const laid = await layoutTypes(raw, (code) => {
+      parts.push(code);
+      return prettierFormat(code);
+    });
+    expect(laid).toBe(await prettierFormat(raw));
+    // Only the members prettier could print otherwise went through it, not the whole file.
+    if (parts.length > 0) expect(parts.join("").length).toBeLessThan(raw.length / 2);
   });
 });
 

@@ -326,7 +326,8 @@ interface Member {
 /** A line prettier prints as it is: short, ASCII, no escape or template, no number it would respell (1e+21). */
 const plainLine = (line: string): boolean =>
   line.length <= WIDTH && /^[\x20-\x7e]*$/.test(line) && !/[\\`]|\de\+/.test(line);
-const OPENER = /^ *(export interface [\w$]+ |("[^"\\]*"|[A-Za-z_$][\w$]*|[0-9]+|\[[\w$]+: string\])\??: )\{$/;
+const OPENER =
+  /^ *(export interface [\w$]+ |(readonly )?("[^"\\]*"|[A-Za-z_$][\w$]*|[0-9]+|\[[\w$]+: string\])\??: )\{$/;
 const CLOSER = /^ *\}(;| \| null;)?$/;
 
 /**
@@ -360,11 +361,16 @@ function layoutComment(lines: string[], indent: string): string[] | undefined {
  * member prettier could print otherwise (over 120 columns, an escape or non-ASCII character, any construct but
  * `key: {` … `};`) is given to `format` (prettier) on its own, at the same depth, all in one call. Anything else
  * unexpected gives the whole text to `format`. test/generate compares the result with prettier's whole-file output.
+ * `indentWidth` 2: code already indented as prettier indents (facade.ts, printed by runtime-data.ts).
  */
-export async function layoutTypes(code: string, format: (code: string) => Promise<string>): Promise<string> {
+export async function layoutTypes(
+  code: string,
+  format: (code: string) => Promise<string>,
+  indentWidth: 2 | 4 = 4,
+): Promise<string> {
   const whole = () => format(code);
   const lines = code.split("\n").map((line) => {
-    const n = line.length - line.trimStart().length;
+    const n = indentWidth === 2 ? 0 : line.length - line.trimStart().length;
     return " ".repeat((n >> 2) * 2 + (n & 3)) + line.slice(n);
   });
   const roots: Member[] = [];
@@ -472,11 +478,17 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     valid.catch(() => undefined); // awaited below; this only avoids an early "unhandled" report
     // runtime.ts needs only the normalised spec, so the worker formats it early too. Awaited after the validation,
     // whose report comes first.
-    const runtimeTs = (async () =>
-      format(`/**\n * ${header(specs, "Run-time data")}\n */\n\n${runtimeData(doc)}`, "generated/runtime.ts"))();
+    const runtimeTs = (async () => {
+      const { code, exact } = runtimeData(doc);
+      const text = `/**\n * ${header(specs, "Run-time data")}\n */\n\n${code}`;
+      return exact ? text : format(text, "generated/runtime.ts");
+    })();
     runtimeTs.catch(() => undefined);
-    const facadeTs = (async () =>
-      format(`/**\n * ${header(specs, "The facade's types")}\n */\n\n${facadeTypes(doc)}`, "generated/facade.ts"))();
+    const facadeTs = layoutTypes(
+      `/**\n * ${header(specs, "The facade's types")}\n */\n\n${facadeTypes(doc)}`,
+      (code) => format(code, "generated/facade.ts"),
+      2,
+    );
     facadeTs.catch(() => undefined);
     // When both fail, the validation's report (file, pointer, message) says more than openapi-typescript's error.
     const typescript = await toTypeScript(doc, options.normalize !== false, (c) => changes.push(c)).catch(

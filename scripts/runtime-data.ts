@@ -201,12 +201,95 @@ function opData(doc: JsonObject, f: Found): JsonObject {
   };
 }
 
+/** An identifier in printed code: a shared constant's or an operation's name. */
+class Name {
+  constructor(readonly name: string) {}
+}
+
+type Value = Json | Name | Value[] | { [key: string]: Value };
+
+const WIDTH = 120; // .prettierrc.json's printWidth
+
 /**
- * Print values as code, with every object or list that occurs more than once (and is not tiny) printed once, as a
- * shared constant: the text-to-speech operations share their query parameters and most of their body, so the data
- * (and a client bundle) carries them once.
+ * Code as prettier prints it, for the values runtime.ts holds: an object or array stays on one line when it fits in
+ * 120 columns (with what follows it up to the line's end), else has one entry per line and a trailing comma; an array
+ * of two or more objects (or arrays) of two or more entries each always breaks, and so does all that holds it. What
+ * prettier could print otherwise (a quote or non-ASCII character in a string, a number such as 1e+21, a list of numbers
+ * that does not fit, a key too long for `{` to follow it) makes `exact` false: the caller gives the file to prettier.
+ * test/generate compares this printer with prettier.
  */
-function shareRepeats(values: Json[]): { shared: string[]; print: (value: Json) => string } {
+class Printer {
+  exact = true;
+
+  flat(value: Value): string {
+    if (value instanceof Name) return value.name;
+    if (value === null || typeof value !== "object") return this.primitive(value);
+    if (Array.isArray(value)) return `[${value.map((v) => this.flat(v)).join(", ")}]`;
+    const entries = Object.entries(value);
+    if (entries.length === 0) return "{}";
+    return `{ ${entries.map(([k, v]) => `${this.key(k)}: ${this.flat(v)}`).join(", ")} }`;
+  }
+
+  private primitive(value: string | number | boolean | null): string {
+    const text = JSON.stringify(value);
+    if (/[^\x20-\x7e]|\\"/.test(text) || (typeof value === "number" && /e/i.test(text))) this.exact = false;
+    return text;
+  }
+
+  private key(key: string): string {
+    if (/^[A-Za-z_$][\w$]*$/.test(key)) return key;
+    return this.primitive(key);
+  }
+
+  /** Whether prettier breaks `value` whatever the width (see above). */
+  private forced(value: Value): boolean {
+    if (value === null || typeof value !== "object" || value instanceof Name) return false;
+    const items = Array.isArray(value) ? value : Object.values(value);
+    if (items.some((v) => this.forced(v))) return true;
+    if (!Array.isArray(value) || value.length < 2) return false;
+    const kind = (v: Value) =>
+      Array.isArray(v) ? "array" : isObject(v as Json) && !(v instanceof Name) ? "object" : "";
+    return value.every(
+      (v) => kind(v) !== "" && kind(v) === kind(value[0]!) && (Array.isArray(v) ? v : Object.keys(v!)).length > 1,
+    );
+  }
+
+  /** `value` printed from column `column`, followed by `after` characters before the line can end. */
+  print(value: Value, column: number, after: number, indent = ""): string {
+    const flat = this.flat(value);
+    if (value === null || typeof value !== "object" || value instanceof Name) return flat;
+    if (!this.forced(value) && column + flat.length + after <= WIDTH) return flat;
+    const inner = indent + "  ";
+    if (Array.isArray(value)) {
+      if (value.every((v) => typeof v === "number")) this.exact = false; // prettier fills the lines
+      return `[\n${value.map((v) => `${inner}${this.print(v, inner.length, 1, inner)},`).join("\n")}\n${indent}]`;
+    }
+    const lines = Object.entries(value).map(([k, v]) => {
+      const key = this.key(k);
+      const start = inner.length + key.length + 2;
+      const text = this.print(v, start, 1, inner);
+      if (start + 2 > WIDTH) this.exact = false; // no room for `{` after the key: prettier breaks after `:`
+      // A string, null or name that does not fit after its key goes on the next line, unless the key is shorter than
+      // 5 columns; a number or boolean stays.
+      const next = !text.includes("\n") && start + text.length + 1 > WIDTH && key.length >= 5;
+      if (next && typeof v !== "number" && typeof v !== "boolean") return `${inner}${key}:\n${inner}  ${text},`;
+      return `${inner}${key}: ${text},`;
+    });
+    return `{\n${lines.join("\n")}\n${indent}}`;
+  }
+
+  /** A statement `head` + value + `tail`, e.g. `const S0 = ` … ` as const;`. */
+  statement(head: string, value: Value, tail: string): string {
+    return head + this.print(value, head.length, tail.length) + tail;
+  }
+}
+
+/**
+ * Values as code, with every object or list that occurs more than once (and is not tiny) printed once, as a shared
+ * constant: the text-to-speech operations share their query parameters and most of their body, so the data (and a
+ * client bundle) carries them once.
+ */
+function shareRepeats(values: Json[], printer: Printer): { shared: string[]; named: (value: Json) => Value } {
   const counts = new Map<string, number>();
   const count = (value: Json): void => {
     if (value === null || typeof value !== "object") return;
@@ -215,26 +298,25 @@ function shareRepeats(values: Json[]): { shared: string[]; print: (value: Json) 
     for (const child of Object.values(value)) count(child);
   };
   for (const value of values) count(value);
-  const names = new Map<string, string>();
+  const names = new Map<string, Name>();
   const repeated = [...counts].filter(([text, n]) => n > 1 && text.length >= 60).map(([text]) => text);
   // Shorter first: a shared value's parts are defined before it.
   repeated.sort((a, b) => a.length - b.length);
   const shared: string[] = [];
-  const print = (value: Json, top = false): string => {
-    if (value === null || typeof value !== "object") return JSON.stringify(value);
+  /** `value` with each shared part replaced by its name. */
+  const named = (value: Json, top = false): Value => {
+    if (value === null || typeof value !== "object") return value;
     const name = top ? undefined : names.get(JSON.stringify(value));
     if (name) return name;
-    if (Array.isArray(value)) return `[${value.map((v) => print(v)).join(", ")}]`;
-    return `{ ${Object.entries(value)
-      .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${print(v)}`)
-      .join(", ")} }`;
+    if (Array.isArray(value)) return value.map((v) => named(v));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, named(v)]));
   };
   for (const text of repeated) {
-    const name = `S${names.size}`;
-    shared.push(`const ${name} = ${print(JSON.parse(text) as Json, true)} as const;`);
+    const name = new Name(`S${names.size}`);
+    shared.push(printer.statement(`const ${name.name} = `, named(JSON.parse(text) as Json, true), " as const;"));
     names.set(text, name);
   }
-  return { shared, print: (value) => print(value) };
+  return { shared, named: (value) => named(value) };
 }
 
 /**
@@ -264,19 +346,26 @@ export function facadeReport(doc: JsonObject): string[] {
   return lines;
 }
 
-export function runtimeData(doc: JsonObject): string {
+/**
+ * `generated/runtime.ts`. `exact`: whether the code is as prettier prints it (else the caller formats it with prettier).
+ */
+export function runtimeData(doc: JsonObject): { code: string; exact: boolean } {
   const found = find(doc);
   const data = found.map((f) => opData(doc, f));
-  const { shared, print: code } = shareRepeats(data);
+  const printer = new Printer();
+  const { shared, named } = shareRepeats(data, printer);
   const consts = [...shared];
   found.forEach((f, i) => {
-    consts.push(`/** ${f.entry.key} */\nexport const ${constName(f.entry)}: OperationData = ${code(data[i]!)};`);
+    consts.push(
+      `/** ${f.entry.key} */\n${printer.statement(`export const ${constName(f.entry)}: OperationData = `, named(data[i]!), ";")}`,
+    );
   });
-  const print = (node: Map<string, unknown>): string =>
-    `{ ${[...node]
-      .map(([k, v]) => `${JSON.stringify(k)}: ${v instanceof Map ? print(v) : constName((v as Found).entry)}`)
-      .join(", ")} }`;
-  return `/** A validation-only view of a JSON Schema: refs resolved, branches merged, annotations dropped. */
+  const facade = (node: Map<string, unknown>): Value =>
+    Object.fromEntries(
+      [...node].map(([k, v]) => [k, v instanceof Map ? facade(v) : new Name(constName((v as Found).entry))]),
+    );
+  const table = printer.statement("export const FACADE: FacadeGroup = ", facade(tree(found)), ";");
+  const code = `/** A validation-only view of a JSON Schema: refs resolved, branches merged, annotations dropped. */
 export interface FieldSchema {
   type?: readonly string[];
   enum?: readonly (string | number | boolean | null)[];
@@ -318,8 +407,9 @@ export interface FacadeGroup {
 ${consts.join("\n\n")}
 
 /** The facade: \`client.<group>.<method>\` → its operation. */
-export const FACADE: FacadeGroup = ${print(tree(found))};
+${table}
 `;
+  return { code, exact: printer.exact };
 }
 
 /** A JSDoc comment from an operation's summary and description. */
@@ -349,8 +439,13 @@ export function facadeTypes(doc: JsonObject): string {
       args.push(`request${needed ? "" : "?"}: Request<${ref}>`);
     }
     args.push("requestOptions?: RequestOptions");
-    const kind = String(opData(doc, f).kind);
-    return `${jsdoc(f, indent)}\n${indent}${f.entry.method}(${args.join(", ")}): Result<${ref}, ${JSON.stringify(kind)}>;`;
+    const result = `Result<${ref}, ${JSON.stringify(String(opData(doc, f).kind))}>;`;
+    const flat = `${indent}${f.entry.method}(${args.join(", ")}): ${result}`;
+    // As prettier prints a signature over 120 columns: one parameter per line. When a line is still too long, prettier
+    // breaks type arguments too: the signature stays on one line, and generate.ts's layoutTypes() gives it to prettier.
+    const broken = [`${indent}${f.entry.method}(`, ...args.map((a) => `${indent}  ${a},`), `${indent}): ${result}`];
+    const lines = flat.length <= WIDTH || broken.some((l) => l.length > WIDTH) ? [flat] : broken;
+    return `${jsdoc(f, indent)}\n${lines.join("\n")}`;
   };
   const print = (node: Map<string, unknown>, indent: string): string =>
     [...node]

@@ -7,6 +7,7 @@ import { typecheck } from "../helpers/tsc.ts";
 import { describe, expect, it } from "vitest";
 import { bundlingChangesNothing, generate, layoutTypes, toTypeScript } from "../../scripts/generate.ts";
 import { normalize, PASSES, type JsonObject } from "../../scripts/normalize.ts";
+import { facadeTypes, runtimeData } from "../../scripts/runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -307,6 +308,125 @@ describe("schema.ts without prettier over the whole file", () => {
     expect(laid).toBe(await prettierFormat(raw));
     // Only the members prettier could print otherwise went through it, not the whole file.
     if (parts.length > 0) expect(parts.join("").length).toBeLessThan(raw.length / 2);
+  });
+});
+
+/** Operations whose run-time data and signatures prettier has to break: long paths, lists, defaults, parameters. */
+function wideSpec(extra: JsonObject = {}): JsonObject {
+  const long =
+    "/v1/a-rather-long-resource-name/{first_resource_identifier}/children/{second_resource_identifier}/items";
+  const query = (name: string, schema: JsonObject) => ({ name, in: "query", required: false, schema });
+  return {
+    openapi: "3.1.0",
+    info: { title: "t", version: "1" },
+    paths: {
+      [long]: {
+        post: {
+          operationId: "create_item",
+          "x-fern-sdk-group-name": ["resources", "children"],
+          "x-fern-sdk-method-name": "createTheItemWithAVeryLongMethodName",
+          parameters: [
+            { name: "first_resource_identifier", in: "path", required: true, schema: { type: "string" } },
+            { name: "second_resource_identifier", in: "path", required: true, schema: { type: "string" } },
+            query("sort_order_of_everything", { enum: Array.from({ length: 12 }, (_, i) => `ordering_${i}`) }),
+            query("flag", { type: "boolean", default: false }),
+            query("a_parameter_name_long_enough_to_push_its_list_past_the_line", { enum: ["ascending", "descending"] }),
+            ...Object.entries(extra).map(([name, schema]) => query(name, schema as JsonObject)),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["items"],
+                  properties: {
+                    items: {
+                      type: "array",
+                      items: { type: "object", properties: { a: { type: "string" }, b: { type: "integer" } } },
+                      default: [
+                        { a: "x", b: 1 },
+                        { a: "y", b: 2 },
+                      ],
+                    },
+                    pairs: {
+                      type: "array",
+                      default: [
+                        ["a", "b"],
+                        ["c", "d"],
+                      ],
+                    },
+                    nested: {
+                      type: "object",
+                      properties: Object.fromEntries(
+                        Array.from({ length: 6 }, (_, i) => [`property_${i}`, { type: "string", maxLength: 100 + i }]),
+                      ),
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+        },
+      },
+      [`${long}/and/an/even/longer/tail/{third_resource_identifier}/with/more/segments/than/fit/on/a/line`]: {
+        get: {
+          operationId: "get_deep",
+          "x-fern-sdk-group-name": "resources",
+          "x-fern-sdk-method-name": "getDeep",
+          parameters: ["first", "second", "third"].map((n) => ({
+            name: `${n}_resource_identifier`,
+            in: "path",
+            required: true,
+            schema: { type: "string" },
+          })),
+          responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+        },
+      },
+    },
+  };
+}
+
+describe("runtime.ts and facade.ts without prettier over the whole file", () => {
+  const prettierFormat = async (code: string, name: string) => {
+    const prettier = await import("prettier");
+    const file = join(ROOT, "generated", name);
+    return prettier.format(code, { ...(await prettier.resolveConfig(file)), filepath: file });
+  };
+
+  it.each([
+    ["spec/ (normalised)", async () => JSON.parse((await generate()).get("openapi.json")!) as JsonObject],
+    ["operations with long paths, lists, defaults and parameters", async () => wideSpec()],
+  ])("print what prettier prints: %s", async (_name, load) => {
+    const doc = await load();
+    delete doc["x-generated"];
+    const { code, exact } = runtimeData(doc);
+    expect(exact).toBe(true);
+    expect(code).toBe(await prettierFormat(code, "runtime.ts"));
+    const facade = facadeTypes(doc);
+    const parts: string[] = [];
+    const laid = await layoutTypes(
+      facade,
+      (c) => {
+        parts.push(c);
+        return prettierFormat(c, "facade.ts");
+      },
+      2,
+    );
+    expect(laid).toBe(await prettierFormat(facade, "facade.ts"));
+    expect(parts.length).toBeLessThanOrEqual(1); // the signatures too long even broken, in one call
+  });
+
+  it.each([
+    ["a string with a double quote", { q: { enum: ['say "hi"', "b"] } }],
+    ["a non-ASCII string", { q: { enum: ["naïve", "b"] } }],
+    ["a number prettier spells otherwise", { q: { type: "number", maximum: 1e21 } }],
+    ["a list of numbers too long for its line", { q: { enum: Array.from({ length: 40 }, (_, i) => i * 1000) } }],
+  ])("leaves runtime.ts to prettier when it holds %s", async (_name, extra) => {
+    const { code, exact } = runtimeData(wideSpec(extra as JsonObject));
+    expect(exact).toBe(false);
+    expect(await prettierFormat(code, "runtime.ts")).toBeTruthy(); // valid code for prettier to format
   });
 });
 

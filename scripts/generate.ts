@@ -521,10 +521,62 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
   }
 }
 
-async function main(): Promise<void> {
+/** The stamp `npm run generate` writes beside the generated files. */
+const STAMP = "stamp.json";
+/** The generator: what, beside the spec, decides the output (its own files, prettier's configuration). */
+export const GENERATOR = [
+  ".prettierrc.json",
+  "scripts/errors.ts",
+  "scripts/facade-names.ts",
+  "scripts/generate-cli.mjs",
+  "scripts/generate-worker.mjs",
+  "scripts/generate.ts",
+  "scripts/normalize.ts",
+  "scripts/runtime-data.ts",
+];
+const DEPENDENCIES = ["@redocly/openapi-core", "js-yaml", "openapi-typescript", "prettier", "typescript"];
+
+const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+/** A hash of everything that decides the output: the spec files (path and content), the generator, its dependencies. */
+async function inputsHash(specs: string[], normalizes: boolean): Promise<string> {
+  const hash = createHash("sha256").update(`npm run generate${normalizes ? "" : " --no-normalize"}\n`);
+  for (const name of DEPENDENCIES) {
+    const pkg = await readFile(join(ROOT, "node_modules", name, "package.json"), "utf8").catch(() => "{}");
+    hash.update(`${name} ${String((JSON.parse(pkg) as { version?: string }).version)}\n`);
+  }
+  for (const file of GENERATOR) hash.update(`${file}\n`).update(await readFile(join(ROOT, file)));
+  for (const spec of specs) hash.update(`${display(spec)}\n`).update(await readFile(spec));
+  return hash.digest("hex");
+}
+
+/** stamp.json: the inputs' hash and each generated file's sha256. */
+function stampText(inputs: string, hashes: Record<string, string>): string {
+  const note =
+    "Written by `npm run generate`, which skips its work while the inputs and these files match. Do not edit.";
+  return JSON.stringify({ note, inputs, files: hashes }, null, 2) + "\n";
+}
+
+/** Whether `outDir` holds what these inputs produce: its stamp names them, and every file still has its stamped hash. */
+async function upToDate(outDir: string, inputs: string): Promise<boolean> {
+  const stamp = await readFile(join(outDir, STAMP), "utf8").catch(() => null);
+  if (stamp === null) return false;
+  const hashes: Record<string, string> = {};
+  for (const name of ["openapi.json", "schema.ts", "runtime.ts", "facade.ts"]) {
+    const contents = await readFile(join(outDir, name)).catch(() => null);
+    if (contents === null) return false;
+    hashes[name] = sha256(contents);
+  }
+  return stamp === stampText(inputs, hashes);
+}
+
+/** The command line; scripts/generate-cli.mjs (`npm run generate`) calls it. */
+export async function main(args = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
+    args,
     options: {
       check: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
       spec: { type: "string", multiple: true },
       out: { type: "string" },
       "no-normalize": { type: "boolean", default: false },
@@ -533,12 +585,22 @@ async function main(): Promise<void> {
   });
   const outDir = resolve(values.out ?? join(ROOT, "generated"));
   const started = performance.now();
+  const specs = values.spec?.length ? values.spec.map((p) => resolve(p)) : await findSpecs(join(ROOT, "spec"));
+  const inputs = await inputsHash(specs, !values["no-normalize"]);
+  if (!values.force && (await upToDate(outDir, inputs))) {
+    const what = values.check ? "nothing regenerated" : "nothing written; --force regenerates";
+    console.log(
+      `${display(outDir)}/ is up to date: the spec, the generator and its dependencies match ${STAMP} (${what})`,
+    );
+    return;
+  }
   const files = await generate({
-    specs: values.spec,
+    specs,
     normalize: !values["no-normalize"],
     log: (changes) => printChanges(changes, values.verbose),
     report: (lines) => console.log(lines.join("\n")),
   });
+  files.set(STAMP, stampText(inputs, Object.fromEntries([...files].map(([name, text]) => [name, sha256(text)]))));
 
   if (values.check) {
     const stale: string[] = [];
@@ -562,10 +624,15 @@ async function main(): Promise<void> {
   console.log(`wrote ${[...files.keys()].map((n) => display(join(outDir, n))).join(", ")} in ${ms} ms`);
 }
 
-if (basename(process.argv[1] ?? "") === basename(import.meta.filename)) {
-  main().catch((error: unknown) => {
+/** main(), with a spec error reported as its message alone. */
+export async function run(args?: string[]): Promise<void> {
+  try {
+    await main(args);
+  } catch (error) {
     if (error instanceof SpecError) console.error(`generate: ${error.message}`);
     else console.error("generate: unexpected failure:", error);
-    process.exit(1);
-  });
+    process.exitCode = 1;
+  }
 }
+
+if (basename(process.argv[1] ?? "") === basename(import.meta.filename)) await run();

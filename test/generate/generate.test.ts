@@ -1,18 +1,19 @@
 import { tempDir } from "../helpers/tmp.ts";
 import { execFile } from "node:child_process";
-import { readdir, readFile, writeFile, cp, mkdir } from "node:fs/promises";
+import { readdir, readFile, writeFile, cp, mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { typecheck } from "../helpers/tsc.ts";
 import { describe, expect, it } from "vitest";
-import { bundlingChangesNothing, generate, layoutTypes, toTypeScript } from "../../scripts/generate.ts";
+import { bundlingChangesNothing, generate, GENERATOR, layoutTypes, toTypeScript } from "../../scripts/generate.ts";
 import { normalize, PASSES, type JsonObject } from "../../scripts/normalize.ts";
 import { facadeTypes, runtimeData } from "../../scripts/runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
+/** `npm run generate`'s command. */
 const generateCli = (args: string[]) =>
-  run(process.execPath, ["--import", "tsx", join(ROOT, "scripts/generate.ts"), ...args], { cwd: ROOT }).then(
+  run(process.execPath, [join(ROOT, "scripts/generate-cli.mjs"), ...args], { cwd: ROOT }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
@@ -26,6 +27,11 @@ describe("npm run generate", () => {
       expect(second.get(name)).toBe(contents);
       expect(await readFile(join(ROOT, "generated", name), "utf8")).toBe(contents);
     }
+    // The stamp that lets `npm run generate -- --check` skip its work names these files' hashes.
+    const stamp = JSON.parse(await readFile(join(ROOT, "generated/stamp.json"), "utf8")) as { files: object };
+    const { createHash } = await import("node:crypto");
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    expect(stamp.files).toEqual(Object.fromEntries([...first].map(([name, text]) => [name, sha(text)])));
   });
 
   it("writes a do-not-edit header naming the source file and its sha256", async () => {
@@ -106,6 +112,69 @@ describe("npm run generate", () => {
     expect(result.stderr).toMatch(/stale/);
     expect(result.stderr).toContain("schema.ts (differs)");
     expect(result.stderr).not.toContain("openapi.json");
+  });
+
+  it("skips the work while the spec, the generator and the files match the stamp, and not otherwise", async () => {
+    const dir = await tempDir("gen-");
+    const spec = join(dir, "spec.yaml");
+    await writeFile(spec, await readFile(join(ROOT, "spec/elevenlabs-tts.yaml"), "utf8"));
+    const out = join(dir, "out");
+    const args = ["--spec", spec, "--out", out];
+    const first = await generateCli(args);
+    expect(first.stdout).toContain("stamp.json in");
+    const skipped = /is up to date: the spec, the generator and its dependencies match stamp\.json/;
+    const check = await generateCli(["--check", ...args]);
+    expect([check.code, check.stdout]).toEqual([0, expect.stringMatching(skipped)]);
+    expect(check.stdout).toContain("(nothing regenerated)");
+    expect(check.stdout).not.toContain("[fern-enums]"); // the passes did not run
+    const again = await generateCli(args);
+    expect(again.stdout).toMatch(skipped);
+    expect(again.stdout).toContain("nothing written; --force regenerates");
+    const forced = await generateCli(["--force", ...args]);
+    expect(forced.stdout).toContain("[fern-enums] 2 changes");
+    expect(forced.stdout).toContain("stamp.json in");
+
+    // A changed spec: the work is done, and the check fails.
+    await writeFile(
+      spec,
+      (await readFile(spec, "utf8")).replace("summary: Create speech", "summary: Create speech, changed"),
+    );
+    const changed = await generateCli(["--check", ...args]);
+    expect(changed.stdout).not.toMatch(skipped);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("schema.ts (differs)");
+    expect(changed.stderr).toContain("stamp.json (differs)");
+    expect((await generateCli(args)).stdout).toContain("stamp.json in");
+    expect((await generateCli(["--check", ...args])).stdout).toMatch(skipped);
+
+    // A hand-edited stamp, a deleted file: the work is done, and the check names them.
+    const stamp = join(out, "stamp.json");
+    await writeFile(stamp, (await readFile(stamp, "utf8")).replace(/"inputs": "\w/, '"inputs": "0'));
+    const edited = await generateCli(["--check", ...args]);
+    expect(edited.stdout).not.toMatch(skipped);
+    expect(edited.stderr).toContain("stamp.json (differs)");
+    await generateCli(args);
+    await rm(join(out, "runtime.ts"));
+    const missing = await generateCli(["--check", ...args]);
+    expect(missing.stdout).not.toMatch(skipped);
+    expect(missing.stderr).toContain("runtime.ts (missing)");
+  });
+
+  it("stamps every file of the generator", async () => {
+    // Each local module that scripts/generate.ts loads, and each of theirs, is in GENERATOR (so its change is seen).
+    const seen = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(join(ROOT, file), "utf8");
+      for (const m of text.matchAll(/(?:from |import\(|new URL\()"(\.\/[^"]+)"/g)) {
+        await visit(join(file, "..", m[1]!));
+      }
+    };
+    await visit("scripts/generate.ts");
+    await visit("scripts/generate-cli.mjs");
+    for (const file of seen) expect(GENERATOR).toContain(file);
+    expect(GENERATOR).toContain(".prettierrc.json");
   });
 
   it("fails on an invalid spec with file, JSON pointer and what is wrong (no stack trace)", async () => {

@@ -290,10 +290,26 @@ class Printer {
  * client bundle) carries them once.
  */
 function shareRepeats(values: Json[], printer: Printer): { shared: string[]; named: (value: Json) => Value } {
+  // Each object's JSON text, built once from its children's (JSON.stringify of every subtree costs its depth times).
+  const texts = new WeakMap<object, string>();
+  const json = (value: Json): string => {
+    if (value === null || typeof value !== "object") return JSON.stringify(value);
+    let text = texts.get(value);
+    if (text === undefined) {
+      text = Array.isArray(value)
+        ? `[${value.map(json).join(",")}]`
+        : `{${Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => `${JSON.stringify(k)}:${json(v)}`)
+            .join(",")}}`;
+      texts.set(value, text);
+    }
+    return text;
+  };
   const counts = new Map<string, number>();
   const count = (value: Json): void => {
     if (value === null || typeof value !== "object") return;
-    const text = JSON.stringify(value);
+    const text = json(value);
     counts.set(text, (counts.get(text) ?? 0) + 1);
     for (const child of Object.values(value)) count(child);
   };
@@ -306,7 +322,7 @@ function shareRepeats(values: Json[], printer: Printer): { shared: string[]; nam
   /** `value` with each shared part replaced by its name. */
   const named = (value: Json, top = false): Value => {
     if (value === null || typeof value !== "object") return value;
-    const name = top ? undefined : names.get(JSON.stringify(value));
+    const name = top ? undefined : names.get(json(value));
     if (name) return name;
     if (Array.isArray(value)) return value.map((v) => named(v));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, named(v)]));

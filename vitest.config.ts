@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -45,6 +46,17 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...SLOW, ...INTEGRATION] },
+      },
+      {
+        // test/client and test/reliability again, with the Node entry's client (node:http, src/node/send.ts) where
+        // they import the core's (which sends with fetch): both transports keep the same guarantees.
+        extends: true,
+        resolve: { alias: [{ find: /^\.\.\/\.\.\/src\/index\.ts$/, replacement: resolve("src/node/index.ts") }] },
+        test: {
+          name: "node-send",
+          include: ["test/client/**/*.test.ts", "test/reliability/**/*.test.ts"],
+          exclude: [...SLOW, ...INTEGRATION],
+        },
       },
       { extends: true, test: { name: "slow", include: SLOW } },
       {

@@ -6,6 +6,7 @@ import { FACADE } from "../generated/runtime.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { invalid } from "./core/errors.js";
 import { readEnv } from "./core/env.js";
+import { fetchSend, type Send } from "./core/send.js";
 import { createTransport, type Hooks, type RequestEvent } from "./core/transport.js";
 import { buildFacade } from "./facade.js";
 import { shield, type RawClient } from "./raw.js";
@@ -30,6 +31,13 @@ export interface ElevenLabsClientOptions extends Hooks {
   headers?: Record<string, string> | undefined;
   /** The fetch to use (a test double, a proxy-aware fetch …). Default: the global fetch. */
   fetch?: typeof fetch | undefined;
+  /**
+   * How requests go out. `"fetch"`: fetch (the default in browsers, and whenever `fetch` is given). `"node"`:
+   * node:http on keep-alive agents, for every request, ignoring proxy settings (the Node entry only). Default on
+   * Node: node:http, except through fetch when HTTP(S)_PROXY applies (NO_PROXY considered) or an undici global
+   * dispatcher is installed.
+   */
+  transport?: "fetch" | "node" | undefined;
   /** Seconds until the response headers arrive. Default 60; at most 2147483 (the longest timer runtimes keep). */
   timeoutInSeconds?: number | undefined;
   /**
@@ -117,6 +125,11 @@ export class ElevenLabsClient {
   readonly raw: RawClient;
   /** The API address in use. */
   readonly baseUrl: string;
+  /**
+   * @internal The Node entry's client has it: the Send for these options (node:http, or undefined for fetch's), given
+   * the fetch to fall back to; it checks the `transport` option. Without it, fetch is the only send.
+   */
+  protected nodeSend?(doFetch: typeof fetch, options: ElevenLabsClientOptions): Send | undefined;
 
   constructor(options: ElevenLabsClientOptions = {}) {
     // `null` too (a careless call from JavaScript): a ValidationError, never a TypeError.
@@ -140,9 +153,10 @@ export class ElevenLabsClient {
     }
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") invalid("fetch", "no fetch: pass { fetch } on this runtime");
+    const doFetch: typeof fetch = (input, init) => fetchImpl(input, init);
     const transport = createTransport({
       apiKey,
-      fetch: (input, init) => fetchImpl(input, init),
+      send: this.nodeSend?.(doFetch, options) ?? fetchSend(doFetch),
       timeoutMs: limits.timeoutMs ?? 60_000,
       // Setting only the headers timeout lower caps the idle timeout too: a body may not stall longer than it.
       idleTimeoutMs: limits.idleTimeoutMs ?? Math.min(30_000, limits.timeoutMs ?? 30_000),

@@ -20,7 +20,8 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate: a regression budget a little above today's size (15,028 B), so that any growth is a decision. Lower it
+ * The CI gate for the browser: a regression budget a little above today's size (15,009 B; 15,028 B before the
+ * transport seam, which made the fetch path smaller), so that any growth is a decision. Lower it
  * whenever the bundle shrinks. (It was 8,704 B; the reliability work and its audit, bounded error bodies,
  * key redaction everywhere, strict failure classification, header checks, a middleware-aware client.raw, aborts that
  * hold against a custom fetch, the read-once AudioStream, and the per-model text limit, added about 2.8 kB;
@@ -28,7 +29,15 @@ export const BUNDLE_TARGET_BYTES = 6144;
  * runtimes for JSON, streamed JSON and pages, about 1.9 kB, and the data of the six other operations, 1.3 kB, of which
  * voices.search's answer key map is most; `npm run bench` prints each operation's share.)
  */
-export const BUNDLE_BUDGET_BYTES = 15_040;
+export const BUNDLE_BUDGET_BYTES = 15_024;
+/**
+ * The Node entry's gate: the browser's bundle (15,027 B before it) plus at most 1.3 kB for the node:http transport
+ * (src/node/send.ts: keep-alive agents, the pull-based body reader, decompression, the proxy and dispatcher checks).
+ */
+export const NODE_BUNDLE_BUDGET_BYTES = 16_327;
+/** The budget of a platform's bundle. */
+export const budgetFor = (platform: Platform): number =>
+  platform === "node" ? NODE_BUNDLE_BUDGET_BYTES : BUNDLE_BUDGET_BYTES;
 
 export type Platform = "browser" | "node";
 export type BundleClient = "elevenlabs-fetch" | "elevenlabs-fetch-tts4" | "official-sdk" | "fetch";

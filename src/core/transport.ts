@@ -2,7 +2,7 @@
  * The transport: the `fetch` that openapi-fetch calls. It owns everything between "a request is ready" and "a
  * response with a body is handed over": the API key header, retries with backoff, the headers timeout, the idle
  * timeout on the body, same-origin redirects, bounded error bodies, key redaction, and mapping every failure to one
- * ElevenLabsError class.
+ * ElevenLabsError class. The wire itself is a `Send` (src/core/send.ts): fetch, or node:http on the Node entry.
  */
 import {
   ConnectionError,
@@ -14,6 +14,7 @@ import {
 } from "./errors.js";
 import { redactor, type Redactor } from "./redact.js";
 import { isRetryableStatus, retryDelayMs, sleep } from "./retry.js";
+import { ignore, type BodyReader, type Hop, type Send, type Sent } from "./send.js";
 
 /** What the hooks see of an attempt. The API key is never part of it. */
 export interface RequestEvent {
@@ -79,7 +80,8 @@ export interface SendOptions extends Partial<Limits> {
 
 export interface TransportConfig extends Limits {
   apiKey: string;
-  fetch: typeof fetch;
+  /** What sends each hop: `fetchSend(fetch)`, or node:http on the Node entry. */
+  send: Send;
   maxRedirects: number;
   /** Called in this order for every attempt. */
   hooks: Hooks[];
@@ -101,18 +103,15 @@ export type Transport = (request: Outgoing, call?: SendOptions) => Promise<Respo
  * into a stream that the transport then reads back; this keeps the body as openapi-fetch serialised it.
  */
 export class LightRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body?: RequestInit["body"];
-  readonly signal?: AbortSignal | null;
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body?: RequestInit["body"];
+  declare readonly signal?: AbortSignal | null;
 
-  constructor(url: string, { method = "GET", headers, body, signal }: RequestInit) {
-    this.url = url;
-    this.method = method;
-    this.headers = headers instanceof Headers ? headers : new Headers(headers);
-    this.body = body;
-    this.signal = signal;
+  /** openapi-fetch always passes the method, and the headers it merged as a Headers. */
+  constructor(url: string, init: RequestInit) {
+    Object.assign(this, init, { url });
   }
 }
 
@@ -123,7 +122,6 @@ export const MAX_ERROR_BODY_MS = 5_000;
 const REDIRECTS = [301, 302, 303, 307, 308];
 /** Content types that carry an error or a web page, never audio. */
 export const NOT_AUDIO = /json|^text\//i;
-const ignore = (): undefined => undefined;
 const plain = (source: BodySource): ReadableStream<Uint8Array> => new ReadableStream(source, { highWaterMark: 0 });
 
 /** The outcome of one attempt: a response to hand over, or an error and whether another attempt follows. */
@@ -148,9 +146,8 @@ export function createTransport(config: TransportConfig): Transport {
     // Every attempt sends the same bytes, so a stream body is read once, up front.
     let body = request.body ?? undefined;
     if (body instanceof ReadableStream) body = await new Response(body).arrayBuffer();
-    // A plain object: fetch copies one faster than a Headers object, and the CPU per request is held to within 1.12×
-    // of bare fetch. A key given for this call (the option, then an `xi-api-key` request header) wins over the
-    // client's.
+    // A plain object: fetch copies one faster than a Headers object, and node:http takes one. A key given for this
+    // call (the option, then an `xi-api-key` request header) wins over the client's.
     const headers: Record<string, string> = Object.fromEntries(request.headers);
     const apiKey = call.apiKey ?? (headers["xi-api-key"] || config.apiKey);
     headers["xi-api-key"] = apiKey;
@@ -160,7 +157,7 @@ export function createTransport(config: TransportConfig): Transport {
     const redact = apiKey === config.apiKey ? clientRedact : redactor([config.apiKey, apiKey]);
 
     /** The error for a failed response: its body read bounded (and the rest cancelled), every key redacted. */
-    const failure = async (response: Response, source: ReadableStream<Uint8Array> | null, notAudio?: string) => {
+    const failure = async (response: Response, source: BodyReader | null, notAudio?: string) => {
       const text = redact.text(await readBounded(source, Math.min(idleTimeoutMs, MAX_ERROR_BODY_MS)));
       const { status } = response;
       const headers = redact.headers(response.headers);
@@ -197,9 +194,10 @@ export function createTransport(config: TransportConfig): Transport {
       );
 
       let response: Response;
+      let source: BodyReader | null;
       try {
         const hop = { method, url, headers, body, signal: controller.signal };
-        response = await follow(config.fetch, hop, config.maxRedirects, redact);
+        [response, source] = await follow(config.send, hop, config.maxRedirects, redact);
       } catch (cause) {
         release();
         const error = classify(cause, signal, controller.signal, redact);
@@ -209,7 +207,7 @@ export function createTransport(config: TransportConfig): Transport {
         clearTimeout(timer);
       }
 
-      const { status, statusText, headers: responseHeaders, body: source } = response;
+      const { status, statusText, headers: responseHeaders } = response;
       try {
         if (onResponse.length) {
           const requestId = responseHeaders.get("request-id") ?? undefined;
@@ -260,9 +258,8 @@ export function createTransport(config: TransportConfig): Transport {
  * At most MAX_ERROR_BODY_BYTES of a body, as text, within `ms`; the rest is cancelled. A body that breaks or stalls
  * gives what arrived: the error it belongs to is already decided by the status.
  */
-async function readBounded(body: ReadableStream<Uint8Array> | null, ms: number): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
+async function readBounded(reader: BodyReader | null, ms: number): Promise<string> {
+  if (!reader) return "";
   const decoder = new TextDecoder();
   let text = "";
   let left = MAX_ERROR_BODY_BYTES;
@@ -330,59 +327,21 @@ function classify(
   return new ElevenLabsError(redact.text(`the request failed with an unexpected error (not retried): ${what}`), safe);
 }
 
-/** A fetch that settles when its signal aborts, even where a custom fetch ignores the signal. */
-function abortable(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    pending.then(
-      (response) => {
-        signal.removeEventListener("abort", onAbort);
-        // An answer after the abort has no taker: its body is released.
-        if (signal.aborted) void response?.body?.cancel().catch(ignore);
-        resolve(response);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-interface Hop {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: RequestInit["body"];
-  signal: AbortSignal;
-}
-
 /**
- * fetch with `redirect: "manual"`, following same-origin redirects only, at most `maxRedirects` hops. A redirect to
- * another origin is refused: fetch would carry the `xi-api-key` header there.
+ * One request, following same-origin redirects only, at most `maxRedirects` hops. A redirect to another origin is
+ * refused: the `xi-api-key` header would go there.
  */
-async function follow(doFetch: typeof fetch, hop: Hop, maxRedirects: number, redact: Redactor): Promise<Response> {
-  let { method, url, headers, body } = hop;
-  const { signal } = hop;
+async function follow(send: Send, hop: Hop, maxRedirects: number, redact: Redactor): Promise<Sent> {
   for (let hops = 0; ; hops++) {
-    const response = await abortable(doFetch(url, { method, headers, body, signal, redirect: "manual" }), signal);
-    if (typeof response?.status !== "number" || !response.headers) {
-      throw new ElevenLabsError(`fetch resolved with ${typeof response}, not a Response`);
-    }
-    const { status, type } = response;
-    if (type === "error") throw new ConnectionError("connection failed: fetch answered with a network error");
-    if (type === "opaqueredirect") {
-      throw new ElevenLabsError(`refused to follow a redirect from ${url}: the browser hides its target`, {
-        statusCode: status,
-      });
-    }
-    const location = REDIRECTS.includes(status) && response.headers.get("location");
-    if (!location) return response;
-    void response.body?.cancel().catch(ignore);
-    const next = new URL(location, url);
-    const options = { statusCode: status, headers: redact.headers(response.headers) };
-    // The origin is worked out only when there is a redirect: no URL parse on the common path.
+    const sent = await send(hop);
+    const [{ status, headers }, body] = sent;
+    const location = REDIRECTS.includes(status) && headers.get("location");
+    if (!location) return sent;
+    void body?.cancel().catch(ignore);
+    const next = new URL(location, hop.url);
+    const options = { statusCode: status, headers: redact.headers(headers) };
+    // The origin is worked out only when there is a redirect: no URL parse on the common path. (Every hop before this
+    // one was on the first hop's origin.)
     if (next.origin !== new URL(hop.url).origin) {
       throw new ElevenLabsError(
         `refused to follow a ${status} redirect to another origin (${next.origin}): the API key would be sent there; set baseUrl to the final address if you trust it`,
@@ -390,13 +349,11 @@ async function follow(doFetch: typeof fetch, hop: Hop, maxRedirects: number, red
       );
     }
     if (hops >= maxRedirects) throw new ElevenLabsError(`more than ${maxRedirects} redirects`, options);
-    if (status === 303 || (status < 303 && method === "POST")) {
-      method = "GET";
-      body = undefined;
-      headers = { ...headers };
-      delete headers["content-type"];
+    hop = { ...hop, url: next.href };
+    if (status === 303 || (status < 303 && hop.method === "POST")) {
+      hop = { ...hop, method: "GET", body: undefined, headers: { ...hop.headers } };
+      delete hop.headers["content-type"];
     }
-    url = next.href;
   }
 }
 
@@ -410,7 +367,7 @@ async function follow(doFetch: typeof fetch, hop: Hop, maxRedirects: number, red
  * arms it again). It is unref'd where the runtime can: a body nobody reads must not keep Node alive.
  */
 function guard(
-  body: ReadableStream<Uint8Array>,
+  reader: BodyReader,
   idleMs: number,
   controller: AbortController,
   caller: AbortSignal | undefined,
@@ -418,7 +375,6 @@ function guard(
   redact: Redactor,
   audio: boolean,
 ): BodySource {
-  const reader = body.getReader();
   let received = 0; // bytes: an audio body that ends empty is an error, not silence
   // The read waiting for data: an abort (the caller's, or a timeout) errors it at once, even where the body's own
   // stream (a custom fetch's) does not react to the abort.

@@ -1,0 +1,177 @@
+/**
+ * The Node entry's Send: node:http and node:https on keep-alive agents, with the body pulled from the socket only as
+ * it is read (backpressure), gzip, deflate and br decoded with node:zlib. The transport's policy (src/core/transport.ts)
+ * is the same as over fetch: a kept-alive socket that the server closed meanwhile fails before any response, as a
+ * connection failure, and is retried as one.
+ *
+ * It never bypasses a proxy: a request goes through fetch instead when HTTP(S)_PROXY applies to its URL (NO_PROXY
+ * considered) or an undici global dispatcher other than Node's default is installed, and when its body is of a kind
+ * that only fetch encodes (FormData, Blob, URLSearchParams).
+ */
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { pipeline, type Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { ElevenLabsClientOptions } from "../client.js";
+import { invalid } from "../core/errors.js";
+import { fetchSend, ignore, type BodyReader, type Send } from "../core/send.js";
+
+// An idle socket is closed after 4 s, or 1 s before the server's `Keep-Alive: timeout=N` (Node applies the hint only
+// under a timeout), so that a socket the server is about to close is seldom reused.
+const KEEP_ALIVE = { keepAlive: true, timeout: 4000 };
+const wire = {
+  "http:": { request: httpRequest, agent: new HttpAgent(KEEP_ALIVE) },
+  "https:": { request: httpsRequest, agent: new HttpsAgent(KEEP_ALIVE) },
+};
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  "x-gzip": createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** A body node:http can write as it is; anything else (FormData, Blob …) goes through fetch. */
+const writable = (body: unknown): body is string | Uint8Array | ArrayBuffer | null | undefined =>
+  body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
+
+/** A paused stream's data as a pull-based reader: nothing is read from the socket until it is asked for. */
+function reader(stream: Readable, release: () => void): BodyReader {
+  let ended = false;
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  stream.on("readable", poke);
+  stream.on("end", () => {
+    ended = true;
+    release();
+    poke();
+  });
+  stream.on("error", (error) => {
+    failed = error;
+    release();
+    poke();
+  });
+  stream.on("close", () => {
+    failed ??= ended ? undefined : Object.assign(new Error("the connection closed mid-body"), { code: "ECONNRESET" });
+    poke();
+  });
+  return {
+    async read() {
+      for (;;) {
+        const chunk = stream.read() as Buffer | null;
+        if (chunk) return { done: false, value: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) };
+        if (failed !== undefined) throw failed;
+        if (ended) return { done: true, value: undefined };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async cancel() {
+      ended = true;
+      release();
+      stream.destroy();
+    },
+  };
+}
+
+/** node:http and node:https on keep-alive agents. */
+export const nodeSend: Send = ({ method, url, headers, body, signal }) =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const target = new URL(url);
+    const { request, agent } = wire[target.protocol as "http:"];
+    const req = request(target, { method, headers, agent });
+    let stream: Readable | undefined;
+    const onAbort = (): void => void (stream ?? req).destroy(signal.reason);
+    const release = (): void => signal.removeEventListener("abort", onAbort);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const data = body instanceof ArrayBuffer ? new Uint8Array(body) : (body as string | Uint8Array | null | undefined);
+    // As fetch does; `end(data)` sets content-length.
+    if (!req.hasHeader("accept-encoding")) req.setHeader("accept-encoding", "gzip, deflate, br");
+    req.on("error", (error) => {
+      if (stream) return; // after the response, the body's reader reports it
+      release();
+      reject(error);
+    });
+    req.on("response", (res) => {
+      try {
+        const raw = res.rawHeaders;
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] ?? "", raw[i + 1] ?? ""]);
+        const status = res.statusCode ?? 0;
+        const response = new Response(null, { status, statusText: res.statusMessage, headers: pairs });
+        Object.defineProperty(response, "url", { value: url });
+        if (method === "HEAD" || status === 204 || status === 205 || status === 304) {
+          stream = res.resume();
+          release();
+          return resolve([response, null]);
+        }
+        const decoder = DECODERS[response.headers.get("content-encoding")?.toLowerCase() ?? ""];
+        stream = decoder ? (pipeline(res, decoder(), ignore) as unknown as Readable) : res;
+        resolve([response, reader(stream, release)]);
+      } catch (error) {
+        res.destroy();
+        release();
+        reject(error);
+      }
+    });
+    req.end(data);
+  });
+
+const DISPATCHER = Symbol.for("undici.globalDispatcher.1");
+/** The last dispatcher found to be Node's own default: an undici Agent built with no options set. */
+let plainDispatcher: unknown;
+
+/** Whether fetch would not go straight to the server: someone installed an undici dispatcher (a proxy, a CA …). */
+function customDispatcher(): boolean {
+  const dispatcher = (globalThis as Record<symbol, unknown>)[DISPATCHER];
+  if (dispatcher === undefined || dispatcher === plainDispatcher) return false;
+  const d = dispatcher as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(d).find((s) => s.description === "options");
+  const options = key && d[key];
+  const plain =
+    d.constructor?.name === "Agent" && !!options && Object.values(options).every((value) => value === undefined);
+  if (plain) plainDispatcher = dispatcher;
+  return !plain;
+}
+
+/** Whether HTTP(S)_PROXY applies to this URL, NO_PROXY considered (the rules of undici's EnvHttpProxyAgent). */
+export function proxyFor(url: string, env: Record<string, string | undefined> = process.env): boolean {
+  const secure = url.startsWith("https:");
+  const proxy = (secure && (env.https_proxy || env.HTTPS_PROXY)) || env.http_proxy || env.HTTP_PROXY;
+  if (!proxy) return false;
+  const noProxy = (env.no_proxy || env.NO_PROXY || "").toLowerCase();
+  if (!noProxy) return true;
+  const { hostname, port } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const ownPort = port || (secure ? "443" : "80");
+  return !noProxy.split(/[\s,]+/).some((entry) => {
+    if (entry === "*") return true;
+    const [, name = "", wanted] = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, "")) ?? [];
+    if (!name || (wanted && wanted !== ownPort)) return false;
+    const bare = name.replace(/^\*?\./, "");
+    return host === bare || host.endsWith(`.${bare}`);
+  });
+}
+
+/**
+ * The Node entry's Send for a client's options: none (fetch's) with `transport: "fetch"` or a `fetch` option;
+ * node:http for every writable body with `transport: "node"`; by default node:http, except where fetch would go another
+ * way (a proxy, a dispatcher) or the body is one only fetch encodes.
+ */
+export function nodeTransport(doFetch: typeof fetch, options: ElevenLabsClientOptions): Send | undefined {
+  const { transport } = options;
+  if (transport !== undefined && transport !== "fetch" && (transport !== "node" || options.fetch)) {
+    invalid("transport", `must be "fetch", or "node" without a fetch option; got ${JSON.stringify(transport)}`);
+  }
+  if (transport === "fetch" || options.fetch) return undefined;
+  const viaFetch = fetchSend(doFetch);
+  return (hop) =>
+    writable(hop.body) && (transport === "node" || !(customDispatcher() || proxyFor(hop.url)))
+      ? nodeSend(hop)
+      : viaFetch(hop);
+}

@@ -9,10 +9,12 @@
  *   npm run generate -- --verbose         list every change instead of a summary per pass
  */
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { basename, extname, join, relative, resolve } from "node:path";
+import { createRequire, Module } from "node:module";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Script } from "node:vm";
 import { Worker } from "node:worker_threads";
 import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
@@ -191,6 +193,56 @@ async function validate(worker: Worker2, doc: JsonObject, label: string, strict:
   }
 }
 
+const CACHE = join(ROOT, "node_modules/.cache/elevenlabs-fetch");
+
+/** Writes the code cache of the last module loaded by requireWithCodeCache() when it had none; else nothing. */
+let saveCodeCache = (): void => undefined;
+
+/**
+ * Load the CommonJS module `id` (typescript.js: 9 MB, whose compilation is most of its loading time) with a V8 code
+ * cache kept in node_modules/.cache, as Node 22's module.enableCompileCache() would (Node 20 has none). The cache is
+ * written after the generator's first run (saveCodeCache()), so that it holds the functions the generator used, under
+ * the module's version and Node's; V8 rejects a cache that does not fit, and it is written anew. The module goes into
+ * require's cache, where openapi-typescript's own require("typescript") finds it. On any failure, nothing is loaded
+ * here and a plain require() loads it.
+ */
+function requireWithCodeCache(require: NodeJS.Require, id: string): void {
+  try {
+    const file = require.resolve(id);
+    const { version } = require(`${id}/package.json`) as { version: string };
+    const cacheFile = join(CACHE, `${id}-${version}-node${process.version}.v8-cache`);
+    if (require.cache[file] !== undefined) return;
+    const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+    const M = Module as unknown as {
+      new (id: string): NodeJS.Module;
+      wrap(code: string): string;
+      _nodeModulePaths(dir: string): string[];
+    };
+    const script = new Script(M.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+    const mod = new M(file);
+    mod.filename = file;
+    mod.paths = M._nodeModulePaths(dirname(file));
+    const init = script.runInThisContext() as (...args: unknown[]) => void;
+    init.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
+    mod.loaded = true;
+    require.cache[file] = mod;
+    if (cachedData !== undefined && !script.cachedDataRejected) return;
+    saveCodeCache = () => {
+      saveCodeCache = () => undefined;
+      try {
+        mkdirSync(CACHE, { recursive: true });
+        const temporary = `${cacheFile}.${process.pid}.tmp`; // renamed: a concurrent run reads all of it or none
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cacheFile);
+      } catch {
+        // No cache this time; the next run tries again.
+      }
+    };
+  } catch {
+    // A plain require() follows.
+  }
+}
+
 /**
  * openapi-typescript and the TypeScript compiler, loaded on first use (so the worker starts first) and through
  * require(): their CommonJS builds load in about half the time of an ESM import. `direct` loads only the modules of
@@ -198,6 +250,7 @@ async function validate(worker: Worker2, doc: JsonObject, label: string, strict:
  */
 function loadCodegen() {
   const require = createRequire(import.meta.url);
+  requireWithCodeCache(require, "typescript");
   type Oats = typeof import("openapi-typescript");
   const utils = require("openapi-typescript/dist/lib/utils.cjs") as Pick<Oats, "resolveRef" | "scanDiscriminators">;
   return {
@@ -277,7 +330,11 @@ export async function toTypeScript(
   // with one rule, unique operationIds, which the worker's validation checks too, and a bundle. When the bundle would
   // change nothing, the document goes straight to the transform, with the context openapiTS() builds (its defaults
   // spelled out); any other document takes openapiTS() whole.
-  if (whole || !bundlingChangesNothing(doc)) return oats.astToString(await openapiTS().default(spec, options));
+  if (whole || !bundlingChangesNothing(doc)) {
+    const code = oats.astToString(await openapiTS().default(spec, options));
+    saveCodeCache();
+    return code;
+  }
   const ctx: GlobalContext = {
     additionalProperties: false,
     alphabetize: false,
@@ -308,7 +365,9 @@ export async function toTypeScript(
     readWriteMarkers: false,
     resolve: <T>($ref: string) => oats.resolveRef<T>(spec, $ref, { silent: true }),
   };
-  return oats.astToString(oats.transformSchema(spec, ctx));
+  const code = oats.astToString(oats.transformSchema(spec, ctx));
+  saveCodeCache();
+  return code;
 }
 
 const WIDTH = 120; // .prettierrc.json's printWidth

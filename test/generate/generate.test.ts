@@ -160,6 +160,21 @@ describe("npm run generate", () => {
     expect(missing.stderr).toContain("runtime.ts (missing)");
   });
 
+  it("loads TypeScript through a V8 code cache, and prints the same with it as without", async () => {
+    const dir = await tempDir("gen-");
+    const cache = join(ROOT, "node_modules/.cache/elevenlabs-fetch");
+    const ts = (await import("typescript")).version;
+    const file = join(cache, `typescript-${ts}-node${process.version}.v8-cache`);
+    await rm(file, { force: true });
+    const without = await generateCli(["--out", join(dir, "a")]);
+    expect(without.code).toBe(0);
+    expect((await readdir(cache)).some((f) => f.startsWith(`typescript-${ts}-`))).toBe(true);
+    expect((await generateCli(["--out", join(dir, "b")])).code).toBe(0);
+    for (const name of ["openapi.json", "schema.ts", "runtime.ts", "facade.ts", "stamp.json"]) {
+      expect(await readFile(join(dir, "b", name), "utf8")).toBe(await readFile(join(dir, "a", name), "utf8"));
+    }
+  });
+
   it("stamps every file of the generator", async () => {
     // Each local module that scripts/generate.ts loads, and each of theirs, is in GENERATOR (so its change is seen).
     const seen = new Set<string>();

@@ -20,7 +20,7 @@ import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
 import { deref, isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
-import { facadeReport, facadeTypes, runtimeData } from "./runtime-data.ts";
+import { analyse, facadeReport, facadeTypes, runtimeData, type Analysis } from "./runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -535,19 +535,20 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     // Validation runs on the second thread while openapi-typescript runs here.
     const valid = validate(worker, doc, specs.map((s) => s.path).join(" + "), options.normalize !== false);
     valid.catch(() => undefined); // awaited below; this only avoids an early "unhandled" report
-    // runtime.ts needs only the normalised spec, so the worker formats it early too. Awaited after the validation,
-    // whose report comes first.
+    // runtime.ts and facade.ts need only the normalised spec, so they are printed now. Their errors (a name clash) are
+    // awaited after the validation, whose report comes first.
+    let analysis: Analysis | undefined;
+    const analysed = () => (analysis ??= analyse(doc));
     const runtimeTs = (async () => {
-      const { code, exact } = runtimeData(doc);
+      const { code, exact } = runtimeData(doc, analysed());
       const text = `/**\n * ${header(specs, "Run-time data")}\n */\n\n${code}`;
       return exact ? text : format(text, "generated/runtime.ts");
     })();
     runtimeTs.catch(() => undefined);
-    const facadeTs = layoutTypes(
-      `/**\n * ${header(specs, "The facade's types")}\n */\n\n${facadeTypes(doc)}`,
-      (code) => format(code, "generated/facade.ts"),
-      2,
-    );
+    const facadeTs = (async () => {
+      const text = `/**\n * ${header(specs, "The facade's types")}\n */\n\n${facadeTypes(doc, analysed())}`;
+      return layoutTypes(text, (code) => format(code, "generated/facade.ts"), 2);
+    })();
     facadeTs.catch(() => undefined);
     // When both fail, the validation's report (file, pointer, message) says more than openapi-typescript's error.
     const typescript = await toTypeScript(doc, options.normalize !== false, (c) => changes.push(c)).catch(
@@ -560,7 +561,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     const runtime = await runtimeTs;
     const facade = await facadeTs;
     options.log?.(changes);
-    options.report?.(facadeReport(doc));
+    options.report?.(facadeReport(doc, analysed()));
 
     const schema = layoutTypes(`/**\n * ${header(specs, "Types")}\n */\n\n${typescript}`, (code) =>
       format(code, "generated/schema.ts"),

@@ -141,6 +141,17 @@ function find(doc: JsonObject): Found[] {
   });
 }
 
+/** What the three printers below need of a document, worked out once: its operations and each one's run-time data. */
+export interface Analysis {
+  found: Found[];
+  data: Map<Found, JsonObject>;
+}
+
+export function analyse(doc: JsonObject): Analysis {
+  const found = find(doc);
+  return { found, data: new Map(found.map((f) => [f, opData(doc, f)])) };
+}
+
 /** The name of an operation's data constant: `textToSpeechConvert`, `userSubscriptionGet`. */
 const constName = (entry: FacadeOperation): string => camel([...entry.group, entry.method].join(" "));
 
@@ -340,12 +351,12 @@ function shareRepeats(values: Json[], printer: Printer): { shared: string[]; nam
  * request body with no JSON form: use client.raw), and lists with `has_more` that are plain JSON because their page
  * token is not a query parameter of the same name.
  */
-export function facadeReport(doc: JsonObject): string[] {
+export function facadeReport(doc: JsonObject, { found, data } = analyse(doc)): string[] {
   const table = facadeTable(doc);
   const byKey = new Map(operations(doc).map((o) => [`${o.path[2]!.toUpperCase()} ${o.path[1]}`, o]));
   const left = table.operations.filter((e) => bodyNotJson(doc, byKey.get(e.key)!.op)).map((e) => e.key);
-  const demoted = find(doc)
-    .filter((f) => f.entry.kind === "paged" && opData(doc, f).kind !== "paged")
+  const demoted = found
+    .filter((f) => f.entry.kind === "paged" && data.get(f)!.kind !== "paged")
     .map((f) => [...f.entry.group, f.entry.method].join("."));
   const lines = [`[facade] ${table.operations.length - left.length} methods`];
   for (const clash of table.clashes) lines.push(`  name clash: ${clash}`);
@@ -365,17 +376,15 @@ export function facadeReport(doc: JsonObject): string[] {
 /**
  * `generated/runtime.ts`. `exact`: whether the code is as prettier prints it (else the caller formats it with prettier).
  */
-export function runtimeData(doc: JsonObject): { code: string; exact: boolean } {
-  const found = find(doc);
-  const data = found.map((f) => opData(doc, f));
+export function runtimeData(doc: JsonObject, { found, data } = analyse(doc)): { code: string; exact: boolean } {
   const printer = new Printer();
-  const { shared, named } = shareRepeats(data, printer);
+  const { shared, named } = shareRepeats([...data.values()], printer);
   const consts = [...shared];
-  found.forEach((f, i) => {
+  for (const f of found) {
     consts.push(
-      `/** ${f.entry.key} */\n${printer.statement(`export const ${constName(f.entry)}: OperationData = `, named(data[i]!), ";")}`,
+      `/** ${f.entry.key} */\n${printer.statement(`export const ${constName(f.entry)}: OperationData = `, named(data.get(f)!), ";")}`,
     );
-  });
+  }
   const facade = (node: Map<string, unknown>): Value =>
     Object.fromEntries(
       [...node].map(([k, v]) => [k, v instanceof Map ? facade(v) : new Name(constName((v as Found).entry))]),
@@ -439,8 +448,7 @@ function jsdoc(f: Found, indent: string): string {
 }
 
 /** `generated/facade.ts`: the facade's types, one method signature per operation, documented from the spec. */
-export function facadeTypes(doc: JsonObject): string {
-  const found = find(doc);
+export function facadeTypes(doc: JsonObject, { found, data } = analyse(doc)): string {
   const signature = (f: Found, indent: string): string => {
     const [verb, path] = f.entry.key.split(" ") as [string, string];
     const ref = `${JSON.stringify(path)}, ${JSON.stringify(verb.toLowerCase())}`;
@@ -455,7 +463,7 @@ export function facadeTypes(doc: JsonObject): string {
       args.push(`request${needed ? "" : "?"}: Request<${ref}>`);
     }
     args.push("requestOptions?: RequestOptions");
-    const result = `Result<${ref}, ${JSON.stringify(String(opData(doc, f).kind))}>;`;
+    const result = `Result<${ref}, ${JSON.stringify(String(data.get(f)!.kind))}>;`;
     const flat = `${indent}${f.entry.method}(${args.join(", ")}): ${result}`;
     // As prettier prints a signature over 120 columns: one parameter per line. When a line is still too long, prettier
     // breaks type arguments too: the signature stays on one line, and generate.ts's layoutTypes() gives it to prettier.

@@ -15,9 +15,12 @@ const ENTRY = join(SCRIPTS, "generate.ts");
 const SOURCES = ["errors.ts", "facade-names.ts", "generate.ts", "normalize.ts", "runtime-data.ts"];
 const CACHE = join(ROOT, "node_modules/.cache/elevenlabs-fetch");
 
+// The bundle holds this checkout's paths (import.meta.url and the like), so its name has them too: two checkouts that
+// share a node_modules folder (a symlink, a clone beside this one) do not run each other's bundle.
+const place = createHash("sha256").update(SCRIPTS).digest("hex").slice(0, 8);
 const hash = createHash("sha256");
 for (const file of SOURCES) hash.update(`${file}\n`).update(await readFile(join(SCRIPTS, file)));
-const bundle = join(CACHE, `generate-${hash.digest("hex").slice(0, 16)}.mjs`);
+const bundle = join(CACHE, `generate-${place}-${hash.digest("hex").slice(0, 16)}.mjs`);
 
 /** Bundle the generator with esbuild (its packages stay imports), as if it ran from scripts/generate.ts. */
 async function build() {
@@ -43,9 +46,11 @@ async function build() {
   const missing = inputs.filter((f) => !SOURCES.includes(f));
   if (missing.length > 0) throw new Error(`add ${missing.join(", ")} to SOURCES in scripts/generate-cli.mjs`);
   await mkdir(CACHE, { recursive: true });
-  // Bundles of earlier sources go (not this one: another run may have just written it, and be importing it).
+  // This checkout's bundles of earlier sources go (not this one: another run may have just written it, and be
+  // importing it; nor another checkout's).
   for (const old of await readdir(CACHE)) {
-    if (/^generate-\w+\.mjs$/.test(old) && old !== basename(bundle)) await rm(join(CACHE, old), { force: true });
+    const earlier = old.startsWith(`generate-${place}-`) && old.endsWith(".mjs") && old !== basename(bundle);
+    if (earlier) await rm(join(CACHE, old), { force: true });
   }
   // Written under a temporary name and renamed: a run started meanwhile sees the whole file or none.
   const temporary = `${bundle}.${process.pid}.tmp`;

@@ -8,10 +8,8 @@
  * considered) or an undici global dispatcher other than Node's default is installed, and when its body is of a kind
  * that only fetch encodes (FormData, Blob, URLSearchParams).
  */
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { pipeline, type Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { Agent, request as httpRequest } from "node:http";
+import type { Readable } from "node:stream";
 import type { ElevenLabsClientOptions } from "../client.js";
 import { invalid } from "../core/errors.js";
 import { fetchSend, ignore, type BodyReader, type Send } from "../core/send.js";
@@ -19,16 +17,27 @@ import { fetchSend, ignore, type BodyReader, type Send } from "../core/send.js";
 // An idle socket is closed after 4 s, or 1 s before the server's `Keep-Alive: timeout=N` (Node applies the hint only
 // under a timeout), so that a socket the server is about to close is seldom reused.
 const KEEP_ALIVE = { keepAlive: true, timeout: 4000 };
-const wire = {
-  "http:": { request: httpRequest, agent: new HttpAgent(KEEP_ALIVE) },
-  "https:": { request: httpsRequest, agent: new HttpsAgent(KEEP_ALIVE) },
-};
+interface Wire {
+  request: typeof httpRequest;
+  agent: Agent;
+}
+const wires: Partial<Record<string, Wire>> = {};
 
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: createGunzip,
-  "x-gzip": createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+/**
+ * node:http or node:https and its agent, loaded by the first request: importing the package loads neither (nor TLS,
+ * nor node:zlib, which the first compressed answer loads).
+ */
+async function load(protocol: string): Promise<Wire> {
+  const { Agent, request } = protocol === "https:" ? await import("node:https") : await import("node:http");
+  return (wires[protocol] ??= { request, agent: new Agent(KEEP_ALIVE) });
+}
+
+/** node:zlib's decoder for each content-encoding that fetch decodes. */
+const DECODERS: Record<string, "createGunzip" | "createInflate" | "createBrotliDecompress"> = {
+  gzip: "createGunzip",
+  "x-gzip": "createGunzip",
+  deflate: "createInflate",
+  br: "createBrotliDecompress",
 };
 
 /** A body node:http can write as it is; anything else (FormData, Blob …) goes through fetch. */
@@ -57,7 +66,7 @@ function reader(stream: Readable, release: () => void): BodyReader {
     poke();
   });
   stream.on("close", () => {
-    failed ??= ended ? undefined : Object.assign(new Error("the connection closed mid-body"), { code: "ECONNRESET" });
+    failed ??= ended ? undefined : Object.assign(new Error("closed mid-body"), { code: "ECONNRESET" });
     poke();
   });
   return {
@@ -66,7 +75,7 @@ function reader(stream: Readable, release: () => void): BodyReader {
         const chunk = stream.read() as Buffer | null;
         if (chunk) return { done: false, value: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) };
         if (failed !== undefined) throw failed;
-        if (ended) return { done: true, value: undefined };
+        if (ended) return { done: true };
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
@@ -79,11 +88,19 @@ function reader(stream: Readable, release: () => void): BodyReader {
 }
 
 /** node:http and node:https on keep-alive agents. */
-export const nodeSend: Send = ({ method, url, headers, body, signal }) =>
+export const nodeSend: Send = (hop) => {
+  const target = new URL(hop.url);
+  const wire = wires[target.protocol];
+  return wire ? send(wire, target, hop) : load(target.protocol).then((loaded) => send(loaded, target, hop));
+};
+
+const send = (
+  { request, agent }: Wire,
+  target: URL,
+  { method, url, headers, body, signal }: Parameters<Send>[0],
+): ReturnType<Send> =>
   new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const target = new URL(url);
-    const { request, agent } = wire[target.protocol as "http:"];
     const req = request(target, { method, headers, agent });
     let stream: Readable | undefined;
     const onAbort = (): void => void (stream ?? req).destroy(signal.reason);
@@ -101,7 +118,7 @@ export const nodeSend: Send = ({ method, url, headers, body, signal }) =>
       try {
         const raw = res.rawHeaders;
         const pairs: [string, string][] = [];
-        for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] ?? "", raw[i + 1] ?? ""]);
+        for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
         const status = res.statusCode ?? 0;
         const response = new Response(null, { status, statusText: res.statusMessage, headers: pairs });
         Object.defineProperty(response, "url", { value: url });
@@ -111,8 +128,13 @@ export const nodeSend: Send = ({ method, url, headers, body, signal }) =>
           return resolve([response, null]);
         }
         const decoder = DECODERS[response.headers.get("content-encoding")?.toLowerCase() ?? ""];
-        stream = decoder ? (pipeline(res, decoder(), ignore) as unknown as Readable) : res;
-        resolve([response, reader(stream, release)]);
+        stream = res;
+        if (!decoder) return resolve([response, reader(res, release)]);
+        Promise.all([import("node:zlib"), import("node:stream")]).then(([zlib, { pipeline }]) => {
+          // An abort meanwhile destroyed `res`: the pipeline carries that to the reader.
+          stream = pipeline(res, zlib[decoder](), ignore) as unknown as Readable;
+          resolve([response, reader(stream, release)]);
+        }, reject);
       } catch (error) {
         res.destroy();
         release();
@@ -151,7 +173,9 @@ export function proxyFor(url: string, env: Record<string, string | undefined> = 
   const ownPort = port || (secure ? "443" : "80");
   return !noProxy.split(/[\s,]+/).some((entry) => {
     if (entry === "*") return true;
-    const [, name = "", wanted] = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, "")) ?? [];
+    // `host`, `host:port`, `[v6]`, `[v6]:port`; an IPv6 address without brackets has no port.
+    const [, v6, other, wanted] = /^(?:\[(.+)\]|([^:]*))(?::(\d+))?$/.exec(entry) ?? [];
+    const name = v6 ?? other ?? entry;
     if (!name || (wanted && wanted !== ownPort)) return false;
     const bare = name.replace(/^\*?\./, "");
     return host === bare || host.endsWith(`.${bare}`);
@@ -166,7 +190,7 @@ export function proxyFor(url: string, env: Record<string, string | undefined> = 
 export function nodeTransport(doFetch: typeof fetch, options: ElevenLabsClientOptions): Send | undefined {
   const { transport } = options;
   if (transport !== undefined && transport !== "fetch" && (transport !== "node" || options.fetch)) {
-    invalid("transport", `must be "fetch", or "node" without a fetch option; got ${JSON.stringify(transport)}`);
+    invalid("transport", `must be "fetch" or "node" (not with fetch), got ${JSON.stringify(transport)}`);
   }
   if (transport === "fetch" || options.fetch) return undefined;
   const viaFetch = fetchSend(doFetch);

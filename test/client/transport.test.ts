@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ElevenLabsClient, ValidationError } from "../../src/index.ts";
 import { ElevenLabsClient as NodeClient } from "../../src/node/index.ts";
 import { ElevenLabsClient as CoreClient } from "../../src/client.ts";
+import { proxyFor } from "../../src/node/send.ts";
 import { audio, json, startTestServer, type TestServer } from "../helpers/server.ts";
 
 vi.mock("../../src/core/retry.ts", async (original) =>
@@ -81,6 +82,26 @@ describe("proxies are never bypassed", () => {
     vi.stubEnv("HTTP_PROXY", "http://127.0.0.1:9");
     vi.stubEnv("NO_PROXY", "");
     expect(viaFetch(await lastRequest(new NodeClient({ ...options(), transport: "node" })))).toBe(false);
+  });
+
+  it("NO_PROXY as undici's EnvHttpProxyAgent reads it", () => {
+    const proxy = { HTTPS_PROXY: "http://proxy:3128", HTTP_PROXY: "http://proxy:3128" };
+    const via = (url: string, noProxy?: string) => proxyFor(url, { ...proxy, NO_PROXY: noProxy });
+    expect(via("https://api.elevenlabs.io/v1")).toBe(true);
+    expect(via("https://api.elevenlabs.io/v1", "*")).toBe(false);
+    expect(via("https://api.elevenlabs.io/v1", "elevenlabs.io")).toBe(false); // a domain and its subdomains
+    expect(via("https://api.elevenlabs.io/v1", ".elevenlabs.io")).toBe(false);
+    expect(via("https://api.elevenlabs.io/v1", "*.elevenlabs.io")).toBe(false);
+    expect(via("https://api.elevenlabs.io/v1", "lelevenlabs.io")).toBe(true); // not a suffix at a dot
+    expect(via("https://api.elevenlabs.io/v1", "api.elevenlabs.io:443")).toBe(false);
+    expect(via("https://api.elevenlabs.io/v1", "api.elevenlabs.io:8443")).toBe(true);
+    expect(via("http://[::1]:8080/", "::1")).toBe(false);
+    expect(via("http://[::1]:8080/", "[::1]:8080")).toBe(false);
+    expect(via("http://[::1]:8080/", "[::1]:9")).toBe(true);
+    expect(via("http://127.0.0.1:8080/", "localhost, 127.0.0.1")).toBe(false);
+    // An http proxy applies to https URLs when no https one is set, as undici does; not the other way round.
+    expect(proxyFor("https://api.elevenlabs.io/", { http_proxy: "http://proxy:3128" })).toBe(true);
+    expect(proxyFor("http://127.0.0.1/", { https_proxy: "http://proxy:3128" })).toBe(false);
   });
 
   it("an undici global dispatcher that goes through a loopback proxy: the request goes through it", async () => {

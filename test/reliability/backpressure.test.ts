@@ -1,5 +1,5 @@
 // Backpressure: the body is pulled from the socket only as it is read, so a 300 MiB answer read slowly keeps memory
-// flat. Runs with fetch ("unit") and node:http ("node-send").
+// flat and the server waits. Runs with fetch ("unit") and node:http ("node-send").
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ElevenLabsClient } from "../../src/index.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -34,22 +34,22 @@ it("a 300 MiB answer read slowly: memory stays flat, and the server waits for th
   const before = process.memoryUsage.rss();
   let received = 0;
   let peak = 0;
-  let pauses = 0;
-  for (;;) {
+  // Slowly: 100 ms after every 8 MiB, long enough for the server to send all 300 MiB if nothing held it back. The
+  // first 48 MiB prove it (reading all of it would only cost CPU that other tests' timers need).
+  while (received < 48 * MiB) {
     const { done, value } = await reader.read();
     if (done) break;
     const at = received;
     received += value.byteLength;
-    // Slowly: a pause every 30 MiB, long enough for the server to send everything if nothing held it back.
-    if (Math.floor(received / (30 * MiB)) > Math.floor(at / (30 * MiB))) {
+    if (Math.floor(received / (8 * MiB)) > Math.floor(at / (8 * MiB))) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      pauses++;
       peak = Math.max(peak, process.memoryUsage.rss() - before);
       // What the server managed to hand to the socket is near what was read: the rest waited.
-      expect(sent - received).toBeLessThan(32 * MiB);
+      expect((sent - received) / MiB, "MiB sent ahead of the reader").toBeLessThan(24);
     }
   }
-  expect(received).toBe(TOTAL);
-  expect(pauses).toBe(10);
+  await reader.cancel();
+  expect(received).toBeGreaterThanOrEqual(48 * MiB);
+  expect(sent / MiB, "MiB the server sent in all").toBeLessThan(80);
   expect(peak / MiB, `peak RSS growth ${(peak / MiB).toFixed(1)} MiB`).toBeLessThan(64);
 });

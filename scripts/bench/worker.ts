@@ -3,20 +3,24 @@
  * bench server and prints one JSON line. Compiled by index.ts with esbuild and run with plain node (no tsx loader in
  * the measured process). Every task is bounded in requests, and the process exits by itself after `deadlineMs`.
  */
+import { Agent, request, type IncomingMessage } from "node:http";
 import { pathToFileURL } from "node:url";
+import { loadKey, type Load } from "./load.ts";
 
 /**
- * The three clients of the table, and a reference: "fetch-guarded" is bare fetch plus the least any client must add
- * to keep the transport's guarantees (an abort signal, a headers timer, manual redirects, one stream layer over the body for the idle
- * timeout and error mapping). It shows how much of a client's overhead over bare fetch that floor already is.
+ * The contenders: this client on its Node entry's default transport (node:http) and with `transport: "fetch"` (the
+ * path browsers and injected fetches take), the official SDK, bare fetch (the floor every ratio is taken against), and
+ * two references. "fetch-guarded" is bare fetch plus the least any client must add to keep the transport's guarantees
+ * (an abort signal, a headers timer, manual redirects, one stream layer over the body for the idle timeout and error
+ * mapping). "node-http" is node:http on a keep-alive agent with the body handed over as one pull-based web stream: the
+ * floor of the node:http transport.
  */
-export type ClientName = "elevenlabs-fetch" | "official-sdk" | "fetch" | "fetch-guarded";
+export type ClientName =
+  "elevenlabs-fetch" | "elevenlabs-fetch/fetch" | "official-sdk" | "fetch" | "fetch-guarded" | "node-http";
 
 export type Task =
-  | { kind: "cpu"; requests: number; warmup: number; bytes: number }
-  | { kind: "rps"; requests: number; warmup: number; bytes: number; concurrency: number }
-  | { kind: "rss"; bytes: number }
-  | { kind: "ttfb"; requests: number; warmup: number };
+  /** Each load in turn, then the time to first chunk: one process per contender and run. */
+  { kind: "suite"; loads: Load[]; ttfb: { requests: number; warmup: number } } | { kind: "rss"; bytes: number };
 
 export interface WorkerInput {
   client: ClientName;
@@ -44,13 +48,66 @@ interface SdkModule {
   };
 }
 
+/** A paused node:http response as one pull-based web stream: nothing is read from the socket until asked for. */
+function pullStream(res: IncomingMessage): ReadableStream<Uint8Array> {
+  let ended = false;
+  let failed: Error | undefined;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  res.on("readable", poke);
+  res.on("end", () => ((ended = true), poke()));
+  res.on("error", (error) => ((failed = error), poke()));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(out) {
+        for (;;) {
+          const chunk = res.read() as Buffer | null;
+          if (chunk) return out.enqueue(chunk);
+          if (failed) throw failed;
+          if (ended) return out.close();
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+      cancel: () => void res.destroy(),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 async function load(client: ClientName, baseUrl: string, entry: string): Promise<Convert> {
-  if (client === "elevenlabs-fetch") {
+  if (client === "elevenlabs-fetch" || client === "elevenlabs-fetch/fetch") {
     // The built package, as `import "elevenlabs-fetch"` resolves under Node (package.json exports, "node").
     const url = pathToFileURL(entry).href;
     const { ElevenLabsClient } = (await import(url)) as typeof import("../../src/node/index.ts");
-    const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl });
+    const transport = client === "elevenlabs-fetch" ? "node" : "fetch";
+    const c = new ElevenLabsClient({ apiKey: API_KEY, baseUrl, transport });
     return (voiceId) => c.textToSpeech.convert(voiceId, { text: TEXT, modelId: MODEL });
+  }
+  if (client === "node-http") {
+    const agent = new Agent({ keepAlive: true });
+    const { hostname, port } = new URL(baseUrl);
+    const body = JSON.stringify({ text: TEXT, model_id: MODEL });
+    const headers = {
+      "xi-api-key": API_KEY,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+    };
+    return (voiceId) =>
+      new Promise((resolve, reject) => {
+        const path = `/v1/text-to-speech/${voiceId}?output_format=mp3_44100_128`;
+        const req = request({ host: hostname, port, method: "POST", path, agent, headers }, (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new Error(`HTTP ${res.statusCode}`));
+          } else resolve(pullStream(res));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
   }
   if (client === "official-sdk") {
     const { ElevenLabsClient } = (await import("@elevenlabs/elevenlabs-js")) as unknown as SdkModule;
@@ -122,41 +179,52 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/** One load: CPU per request (user + system) and requests per second, measured over the same requests. */
+async function measureLoad(convert: Convert, { bytes, concurrency, requests, warmup }: Load) {
+  const voice = `bytes-${bytes}`;
+  const batch = async (count: number): Promise<void> => {
+    let next = 0;
+    const loop = async (): Promise<void> => {
+      while (next++ < count) await fetchAll(convert, voice, bytes);
+    };
+    await Promise.all(Array.from({ length: concurrency }, loop));
+  };
+  await batch(warmup);
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  await batch(requests);
+  const seconds = (performance.now() - wall) / 1000;
+  return { requestsPerSecond: requests / seconds, ...cpuPerRequest(cpu, requests) };
+}
+
+async function timeToFirstChunk(convert: Convert, { requests, warmup }: { requests: number; warmup: number }) {
+  const once = async (): Promise<number> => {
+    const started = performance.now();
+    const reader = (await convert("ttfb")).getReader();
+    const { value } = await reader.read();
+    const ms = performance.now() - started;
+    if (!value?.byteLength) throw new Error("no first chunk");
+    await reader.cancel();
+    return ms;
+  };
+  for (let i = 0; i < warmup; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) times.push(await once());
+  return { firstChunkMs: median(times), firstChunkMinMs: Math.min(...times) };
+}
+
 async function run(input: WorkerInput): Promise<WorkerOutput> {
   const { task } = input;
   const convert = await load(input.client, input.baseUrl, input.entry);
   switch (task.kind) {
-    case "cpu": {
-      const voice = `bytes-${task.bytes}`;
-      for (let i = 0; i < task.warmup; i++) await fetchAll(convert, voice, task.bytes);
-      const wall = performance.now();
-      const cpu = process.cpuUsage();
-      for (let i = 0; i < task.requests; i++) await fetchAll(convert, voice, task.bytes);
-      return {
-        ok: true,
-        ...cpuPerRequest(cpu, task.requests),
-        wallMicrosPerRequest: ((performance.now() - wall) * 1000) / task.requests,
-      };
-    }
-    case "rps": {
-      const voice = `bytes-${task.bytes}`;
-      const batch = async (count: number): Promise<void> => {
-        let next = 0;
-        const loop = async (): Promise<void> => {
-          while (next++ < count) await fetchAll(convert, voice, task.bytes);
-        };
-        await Promise.all(Array.from({ length: task.concurrency }, loop));
-      };
-      await batch(task.warmup);
-      const cpu = process.cpuUsage();
-      const wall = performance.now();
-      await batch(task.requests);
-      const seconds = (performance.now() - wall) / 1000;
-      return {
-        ok: true,
-        requestsPerSecond: task.requests / seconds,
-        ...cpuPerRequest(cpu, task.requests),
-      };
+    case "suite": {
+      const out: WorkerOutput = { ok: true };
+      for (const one of task.loads) {
+        const { requestsPerSecond, cpuMicrosPerRequest } = await measureLoad(convert, one);
+        out[loadKey("cpu", one)] = cpuMicrosPerRequest;
+        out[loadKey("rps", one)] = requestsPerSecond;
+      }
+      return { ...out, ...(await timeToFirstChunk(convert, task.ttfb)) };
     }
     case "rss": {
       await fetchAll(convert, "bytes-65536", 65536);
@@ -171,21 +239,6 @@ async function run(input: WorkerInput): Promise<WorkerOutput> {
         growthMiB: (peak - before) / 1024,
         mibPerSecond: task.bytes / 2 ** 20 / seconds,
       };
-    }
-    case "ttfb": {
-      const once = async (): Promise<number> => {
-        const started = performance.now();
-        const reader = (await convert("ttfb")).getReader();
-        const { value } = await reader.read();
-        const ms = performance.now() - started;
-        if (!value?.byteLength) throw new Error("no first chunk");
-        await reader.cancel();
-        return ms;
-      };
-      for (let i = 0; i < task.warmup; i++) await once();
-      const times: number[] = [];
-      for (let i = 0; i < task.requests; i++) times.push(await once());
-      return { ok: true, firstChunkMs: median(times), firstChunkMinMs: Math.min(...times) };
     }
   }
 }

@@ -145,20 +145,21 @@ const send = (
   });
 
 const DISPATCHER = Symbol.for("undici.globalDispatcher.1");
-/** The last dispatcher found to be Node's own default: an undici Agent built with no options set. */
-let plainDispatcher: unknown;
 
-/** Whether fetch would not go straight to the server: someone installed an undici dispatcher (a proxy, a CA …). */
+/**
+ * Whether fetch would not go straight to the server: someone installed an undici dispatcher (a proxy, a CA …), one
+ * other than Node's own default (an Agent built with no options set).
+ */
 function customDispatcher(): boolean {
-  const dispatcher = (globalThis as Record<symbol, unknown>)[DISPATCHER];
-  if (dispatcher === undefined || dispatcher === plainDispatcher) return false;
-  const d = dispatcher as Record<symbol, unknown>;
+  const d = (globalThis as Record<symbol, Record<symbol, unknown> | undefined>)[DISPATCHER];
+  if (!d) return false;
   const key = Object.getOwnPropertySymbols(d).find((s) => s.description === "options");
   const options = key && d[key];
-  const plain =
-    d.constructor?.name === "Agent" && !!options && Object.values(options).every((value) => value === undefined);
-  if (plain) plainDispatcher = dispatcher;
-  return !plain;
+  return !(
+    d.constructor?.name === "Agent" &&
+    !!options &&
+    Object.values(options).every((value) => value === undefined)
+  );
 }
 
 /** Whether HTTP(S)_PROXY applies to this URL, NO_PROXY considered (the rules of undici's EnvHttpProxyAgent). */
@@ -194,8 +195,13 @@ export function nodeTransport(doFetch: typeof fetch, options: ElevenLabsClientOp
   }
   if (transport === "fetch" || options.fetch) return undefined;
   const viaFetch = fetchSend(doFetch);
-  return (hop) =>
-    writable(hop.body) && (transport === "node" || !(customDispatcher() || proxyFor(hop.url)))
-      ? nodeSend(hop)
-      : viaFetch(hop);
+  // Where the environment cannot be read (Deno without --allow-env), fetch: it may know of a proxy that we cannot see.
+  const proxied = (url: string): boolean => {
+    try {
+      return customDispatcher() || proxyFor(url);
+    } catch {
+      return true;
+    }
+  };
+  return (hop) => (writable(hop.body) && (transport === "node" || !proxied(hop.url)) ? nodeSend(hop) : viaFetch(hop));
 }

@@ -84,6 +84,24 @@ describe("proxies are never bypassed", () => {
     expect(viaFetch(await lastRequest(new NodeClient({ ...options(), transport: "node" })))).toBe(false);
   });
 
+  it("an environment that cannot be read (Deno without --allow-env): fetch, which may know a proxy we cannot see", async () => {
+    const client = new NodeClient(options());
+    const env = process.env;
+    process.env = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("PermissionDenied: Requires env access");
+        },
+      },
+    );
+    try {
+      expect(viaFetch(await lastRequest(client))).toBe(true);
+    } finally {
+      process.env = env;
+    }
+  });
+
   it("NO_PROXY as undici's EnvHttpProxyAgent reads it", () => {
     const proxy = { HTTPS_PROXY: "http://proxy:3128", HTTP_PROXY: "http://proxy:3128" };
     const via = (url: string, noProxy?: string) => proxyFor(url, { ...proxy, NO_PROXY: noProxy });

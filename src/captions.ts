@@ -59,17 +59,27 @@ export function words(alignment: Alignment, locale?: string): TimedWord[] {
     for (let k = 0; k < character.length; k++) owner.push(i);
   });
   const out: TimedWord[] = [];
-  let pending: { word: string; first: number } | undefined; // punctuation waiting for the next word
+  let pending: { word: string; first: number; at: number } | undefined; // punctuation waiting for the next word
   let previousEnd = -1; // the text offset where the last word ended
+  let lastEnd = -1; // the same, also after a word of marks: a word starting there is written without a space
+  const push = (word: TimedWord, at: number, end: number): void => {
+    if (at === lastEnd) JOINED.add(word);
+    out.push(word);
+    lastEnd = end;
+  };
   // Marks with spaces on both sides ("-", an emoji): a word of their own.
-  const flush = (lastCharacter: number): void => {
+  const flush = (lastCharacter: number, end: number): void => {
     if (!pending) return;
-    out.push({ word: pending.word, start: starts[pending.first] as number, end: ends[lastCharacter] as number });
+    push(
+      { word: pending.word, start: starts[pending.first] as number, end: ends[lastCharacter] as number },
+      pending.at,
+      end,
+    );
     pending = undefined;
   };
   for (const { segment, index, isWordLike } of new Intl.Segmenter(locale, { granularity: "word" }).segment(text)) {
     if (segment.trim() === "") {
-      flush(owner[index - 1] as number);
+      flush(owner[index - 1] as number, index);
       continue;
     }
     const first = owner[index] as number;
@@ -79,23 +89,27 @@ export function words(alignment: Alignment, locale?: string): TimedWord[] {
       // Punctuation right after a word: it ends that word.
       previous.word += segment;
       previous.end = Math.max(previous.end, ends[last] as number);
-      previousEnd = index + segment.length;
+      previousEnd = lastEnd = index + segment.length;
     } else if (!isWordLike) {
-      pending = { word: (pending?.word ?? "") + segment, first: pending?.first ?? first };
+      pending = { word: (pending?.word ?? "") + segment, first: pending?.first ?? first, at: pending?.at ?? index };
       previousEnd = -1;
     } else {
-      out.push({
+      const word = {
         word: (pending?.word ?? "") + segment,
         start: starts[pending?.first ?? first] as number,
         end: ends[last] as number,
-      });
+      };
+      push(word, pending?.at ?? index, index + segment.length);
       pending = undefined;
       previousEnd = index + segment.length;
     }
   }
-  flush(characters.length - 1);
+  flush(characters.length - 1, text.length);
   return out;
 }
+
+/** Words that follow the one before with no space in the text (CJK, `10:30`, `Hello—world`): a cue joins them as they were. */
+const JOINED = new WeakSet<TimedWord>();
 
 /** Words grouped into cues: at most maxCharacters and maxSeconds each, a sentence's end closing its cue. */
 function cues(input: Alignment | readonly TimedWord[], options: CaptionOptions): TimedWord[] {
@@ -113,7 +127,7 @@ function cues(input: Alignment | readonly TimedWord[], options: CaptionOptions):
   let cue: TimedWord | undefined;
   let closed = true;
   for (const word of list) {
-    const joined = cue ? `${cue.word} ${word.word}` : word.word;
+    const joined = cue ? `${cue.word}${JOINED.has(word) ? "" : " "}${word.word}` : word.word;
     if (!cue || closed || [...joined].length > maxCharacters || word.end - cue.start > maxSeconds) {
       cue = { ...word };
       out.push(cue);

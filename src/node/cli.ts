@@ -138,6 +138,9 @@ function statusAndReason(error: ElevenLabsError): { status: string; reason: stri
 
 /** A person-readable explanation of an error, and the exit code that goes with it. */
 export function explain(error: unknown, baseUrl?: string): { message: string; code: number } {
+  // A chunk refused for the account (its key, its quota) is the account's problem, not the chunk's: said as for one
+  // request.
+  if (error instanceof LongFormChunkError && error.cause instanceof AuthenticationError) error = error.cause;
   if (error instanceof UsageError)
     return { message: `${error.message}\nSee: npx elevenlabs-fetch --help`, code: EXIT.usage };
   if (error instanceof OutputPathError) {
@@ -218,6 +221,7 @@ export function explain(error: unknown, baseUrl?: string): { message: string; co
 
 /** `--json`'s error object: `{"error": {"name", "message", "statusCode"?, "requestId"?}}`. */
 export function errorJson(error: unknown, message: string): string {
+  if (error instanceof LongFormChunkError && error.cause instanceof AuthenticationError) error = error.cause;
   const e = error instanceof ElevenLabsError ? error : undefined;
   const out: Record<string, unknown> = { name: error instanceof Error ? error.name : "Error", message };
   if (e?.statusCode !== undefined) out.statusCode = e.statusCode;

@@ -29,4 +29,21 @@ describe("speak with the quota used up", () => {
     expect(r.err).toContain("The account's character quota is used up: 11 characters needed, 4 left.");
     expect(r.err).not.toContain("refused the key");
   });
+
+  it("says the same with --subtitles (long-form synthesis), not as a chunk's failure", async () => {
+    const r = await runCli(server.url, ["speak", "Hello there", "-o", `${dir}/q2.mp3`, "--subtitles", `${dir}/q2.vtt`]);
+    expect(r.code).toBe(EXIT.api);
+    expect(r.err).toContain("The account's character quota is used up: 11 characters needed, 4 left.");
+    expect(r.err).not.toContain("chunk 1");
+    const j = await runCli(server.url, [
+      "speak",
+      "Hello there",
+      "-o",
+      `${dir}/q3.mp3`,
+      "--subtitles",
+      `${dir}/q3.vtt`,
+      "--json",
+    ]);
+    expect(JSON.parse(j.out || j.err)).toMatchObject({ error: { name: "QuotaExceededError" } });
+  });
 });

@@ -91,6 +91,14 @@ describe("toWebVtt and toSrt", () => {
     expect(seconds(times.at(-1)![1]!)).toBeCloseTo([...text].length * 0.05, 3);
   });
 
+  it("a cue writes words that touch in the text without a space: CJK, 10:30, a dash", () => {
+    const cueText = (text: string) => toWebVtt(align(text), { maxCharacters: 100 }).split("\n")[3];
+    expect(cueText("你好世界。")).toBe("你好世界。");
+    expect(cueText("Meet at 10:30 today.")).toBe("Meet at 10:30 today.");
+    expect(cueText("Hello—world, again.")).toBe("Hello—world, again.");
+    expect(cueText('Say "yes" - then go!')).toBe('Say "yes" - then go!');
+  });
+
   it("a cue is never longer than maxSeconds, and hours are written past an hour", () => {
     const slow = align("one two three four five", 1);
     const vtt = toWebVtt(slow, { maxSeconds: 6 });

@@ -70,6 +70,16 @@ describe("with-timestamps", () => {
     expect(measure("pcm_16000", audio).duration).toBe(0.3);
   });
 
+  it("keeps advancing through a period or colon inside a word (3.14, 10:30, e.g., example.com)", async () => {
+    const { body } = await timed("A dog. Pi is 3.14 at 10:30, e.g. on example.com now.", "pcm_16000");
+    const starts = body.alignment!.character_start_times_seconds;
+    const chars = body.alignment!.characters;
+    // Every character but a space starts later than the character before it that is not a space (one note each).
+    const shown = chars.flatMap((c, i) => (c === " " ? [] : [i]));
+    const stuck = shown.filter((i, k) => k > 0 && starts[i]! <= starts[shown[k - 1]!]!);
+    expect(stuck).toEqual([]);
+  });
+
   it("MP3: the times include the encoder's and decoder's delay (1105 samples)", async () => {
     const { body } = await timed("Abc.", "mp3_44100_128");
     const starts = body.alignment!.character_start_times_seconds;

@@ -43,7 +43,9 @@ export function hasSpeech(text: string): boolean {
 export function segmentText(text: string): string[] {
   const normalised = text.replace(/\s+/g, " ").trim();
   if (normalised === "") return [];
-  const sentences = normalised.match(/[^.!?;:]+(?:[.!?;:]+|$)/g) ?? [normalised];
+  // A sentence ends at . ! ? ; : followed by a space or the end: not inside "3.14", "10:30", "e.g." or "example.com",
+  // whose pieces, joined again with a space, would no longer be found in the text (and get no timestamps).
+  const sentences = normalised.match(/.+?(?:[.!?;:]+(?= |$)|$)/g) ?? [normalised];
   const segments: string[] = [];
   let current = "";
   const limit = (): number => (segments.length === 0 ? FIRST_SEGMENT_MAX : SEGMENT_MAX);

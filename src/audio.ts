@@ -27,10 +27,12 @@ export function metadataFrom(headers: Headers): AudioMetadata {
   };
 }
 
-const alreadyRead = (): ElevenLabsError =>
-  new ElevenLabsError(
-    "this audio stream was already read: a stream is read once, so keep what the first read gave (e.g. `const bytes = await audio.bytes()`)",
-  );
+/** The error for reading a single-use stream again: `what` names it, `hint` says how to keep the first read. */
+export const alreadyRead = (
+  what = "audio stream",
+  hint = " (e.g. `const bytes = await audio.bytes()`)",
+): ElevenLabsError =>
+  new ElevenLabsError(`this ${what} was already read: a stream is read once, so keep what the first read gave${hint}`);
 
 /**
  * Audio as it arrives: read it with `getReader()` or `for await`, or take it whole with `bytes()`. Reading is

@@ -16,7 +16,7 @@ import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import type { FacadeGroup, KeyMap, OperationData } from "../generated/runtime.js";
 import type { Facade } from "../generated/facade.js";
-import { AudioStream, metadataFrom } from "./audio.js";
+import { alreadyRead, AudioStream, metadataFrom } from "./audio.js";
 import { toCamel, toWireName, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { ElevenLabsError, errorFromResponse, invalid } from "./core/errors.js";
@@ -80,9 +80,6 @@ export type Result<P extends keyof paths, M extends string, K extends OperationD
         ? PagePromise<Answer<P, M>>
         : ResponsePromise<Response>;
 
-const alreadyRead = (): ElevenLabsError =>
-  new ElevenLabsError("this stream was already read: a stream is read once, so keep what the first read gave");
-
 /**
  * A streamed JSON answer: `for await (const chunk of stream)` gives one object per line, as the lines arrive. A line
  * split across network chunks is put together; a body that ends in the middle of a line is an ElevenLabsError, as
@@ -106,7 +103,7 @@ export class JsonStream<T> implements AsyncIterable<T> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    if (this.#read) throw alreadyRead();
+    if (this.#read) throw alreadyRead("stream", "");
     this.#read = true;
     const decoder = new TextDecoder();
     let buffered = "";
@@ -217,8 +214,14 @@ function withAudio(value: unknown): unknown {
   return value;
 }
 
-/** The names of a path's parameters, in order: `/v1/text-to-speech/{voice_id}` → `["voice_id"]`. */
-const pathNames = (path: string): string[] => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "");
+const PATH_NAMES = new WeakMap<OperationData, readonly string[]>();
+
+/** The names of an operation's path parameters, in order (`["voice_id"]`): worked out once per operation. */
+function pathNames(op: OperationData): readonly string[] {
+  let names = PATH_NAMES.get(op);
+  if (!names) PATH_NAMES.set(op, (names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "")));
+  return names;
+}
 
 /** The wire form of a call: validated, snake_cased, with the defaults filled in. */
 export interface Wire {
@@ -243,7 +246,7 @@ function checkPathValue(value: unknown, field: string): string {
 /** Validate a call against its operation's data and turn it into its wire form, before anything is sent. */
 export function prepare(op: OperationData, pathValues: readonly unknown[], request: unknown): Wire {
   const path: Record<string, string> = {};
-  pathNames(op.path).forEach((name, i) => (path[name] = checkPathValue(pathValues[i], toCamel(name))));
+  pathNames(op).forEach((name, i) => (path[name] = checkPathValue(pathValues[i], toCamel(name))));
   const query: Record<string, unknown> = {};
   const schema = op.body;
   if (!schema && Object.keys(op.query).length === 0) return { path, query };
@@ -441,7 +444,7 @@ function pageOf(
 
 /** One method of the facade, built from its operation's data. */
 function method(ctx: Context, op: OperationData, name: string) {
-  const names = pathNames(op.path).length;
+  const names = pathNames(op).length;
   const takesRequest = op.body !== undefined || Object.keys(op.query).length > 0;
   return (...args: unknown[]) => {
     const request = takesRequest ? args[names] : undefined;

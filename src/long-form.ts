@@ -5,24 +5,22 @@
  *
  * A free function rather than a method, so that the core client stays tiny for those who never use it.
  */
-import { AudioStream, type AudioMetadata } from "./audio.js";
+import { AudioStream, metadataFrom, type AudioMetadata } from "./audio.js";
 import type { ElevenLabsClient } from "./client.js";
 import { ElevenLabsAbortError, ElevenLabsError, ValidationError } from "./core/errors.js";
 import { hasId3v1, mp3Duration, mp3HeaderLength } from "./core/mp3.js";
-import { metadataFrom } from "./audio.js";
 import type { Alignment } from "./captions.js";
 import { DEFAULT_MODEL_ID, DEFAULT_OUTPUT_FORMAT } from "./defaults.js";
 import { contentTypeFor, parseFormat } from "./format.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkHeaders } from "./core/check.js";
 import { checkRequestOptions, type RequestOptions } from "./request-options.js";
-import type { OutputFormat, TextToSpeechRequest } from "./text-to-speech.js";
+import { checkOutputFormat, type TextToSpeechRequest } from "./text-to-speech.js";
 import {
   textToSpeechConvert as CONVERT,
   textToSpeechConvertWithTimestamps as WITH_TIMESTAMPS,
 } from "../generated/runtime.js";
 import { prepare } from "./facade.js";
-import { toWire } from "./validate.js";
 
 /** Characters per request by model (ElevenLabs' documented limits); other models get DEFAULT_MAX_CHARACTERS. */
 export { MODEL_MAX_CHARACTERS };
@@ -326,11 +324,7 @@ export function convertLongForm(
   const timed = options.timestamps === true;
   // Each chunk goes to convert, or with timestamps to convertWithTimestamps: checked against that operation's spec.
   const operation = timed ? WITH_TIMESTAMPS : CONVERT;
-  const format = toWire(
-    request.outputFormat ?? DEFAULT_OUTPUT_FORMAT,
-    operation.query.output_format ?? {},
-    "request.outputFormat",
-  ) as OutputFormat;
+  const format = checkOutputFormat(request.outputFormat ?? DEFAULT_OUTPUT_FORMAT, operation);
   const { codec, sampleRate } = parseFormat(format);
   if (codec === "opus") {
     throw new ValidationError(

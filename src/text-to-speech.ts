@@ -1,7 +1,7 @@
 /** `client.textToSpeech`: the official SDK's text-to-speech names, with the types the spec gives them. */
 import type { Facade } from "../generated/facade.js";
-import { textToSpeechConvert as CONVERT } from "../generated/runtime.js";
-import { prepare, type Request, type Wire } from "./facade.js";
+import { textToSpeechConvert as CONVERT, type OperationData } from "../generated/runtime.js";
+import type { Request } from "./facade.js";
 import { toWire } from "./validate.js";
 
 /** The body and query parameters of "Create speech", camelCased: `{ text, modelId, outputFormat, voiceSettings, … }`. */
@@ -13,12 +13,10 @@ export type VoiceSettings = NonNullable<TextToSpeechRequest["voiceSettings"]>;
 /** `client.textToSpeech`: convert, stream, convertWithTimestamps, streamWithTimestamps (as the spec gives them). */
 export type TextToSpeech = Facade["textToSpeech"];
 
-/** Validate a convert call and turn it into its wire form (against generated/runtime.ts), before anything is sent. */
-export function prepareConvert(voiceId: unknown, request: unknown): Wire {
-  return prepare(CONVERT, [voiceId], request);
-}
-
-/** An output format checked against the spec's list, with convert()'s message (`request.outputFormat: …`). */
-export function checkOutputFormat(value: unknown): OutputFormat {
-  return toWire(value, CONVERT.query.output_format ?? {}, "request.outputFormat") as OutputFormat;
+/**
+ * An output format checked against an operation's list in the spec (convert's by default), with the facade's message
+ * (`request.outputFormat: …`).
+ */
+export function checkOutputFormat(value: unknown, operation: OperationData = CONVERT): OutputFormat {
+  return toWire(value, operation.query.output_format ?? {}, "request.outputFormat") as OutputFormat;
 }

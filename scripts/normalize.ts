@@ -217,25 +217,36 @@ const describedLimits: Pass = {
       const schemaPath = schema === obj ? path : [...path, "schema"];
       const description = typeof obj.description === "string" ? obj.description : undefined;
       if (!description || "$ref" in schema) return;
-      const set = (key: string, value: number): void => {
-        if (key in schema) return;
-        report(pointer([...schemaPath, key]), undefined, value);
-        schema[key] = value;
+      const set = (key: string, value: number, target = schema, at = schemaPath): void => {
+        if (key in target) return;
+        report(pointer([...at, key]), undefined, value);
+        target[key] = value;
       };
-      if (isType(schema, "integer")) {
+      const numeric = isType(schema, "integer") || isType(schema, "number");
+      const range = numeric ? /\brange from (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)\b/i.exec(description) : null;
+      if (range) {
+        set("minimum", Number(range[1]));
+        set("maximum", Number(range[2]));
+      } else if (isType(schema, "integer")) {
         const between = /\bbetween (\d+) and (\d+)\b/i.exec(description);
         const listed = [...description.matchAll(/^\s*(\d+) - /gm)].map((m) => Number(m[1]));
+        const upTo = /\bup to (\d+)\b/i.exec(description);
         if (between) {
           set("minimum", Number(between[1]));
           set("maximum", Number(between[2]));
         } else if (/possible values/i.test(description) && listed.length >= 2) {
           set("minimum", Math.min(...listed));
           set("maximum", Math.max(...listed));
-        }
+        } else if (upTo) set("maximum", Number(upTo[1]));
       }
       if (isType(schema, "array")) {
         const most = /\b(?:up to|a maximum of|at most) (\d+)\b/i.exec(description);
         if (most) set("maxItems", Number(most[1]));
+        const each = /\beach item (?:should|must) be in the range (\d+) ?- ?(\d+)\b/i.exec(description);
+        if (each && isObject(schema.items) && !("$ref" in schema.items)) {
+          set("minimum", Number(each[1]), schema.items, [...schemaPath, "items"]);
+          set("maximum", Number(each[2]), schema.items, [...schemaPath, "items"]);
+        }
       }
     });
   },

@@ -6,6 +6,7 @@
  */
 import { SpecError } from "./errors.ts";
 import { camel, facadeTable, type FacadeOperation } from "./facade-names.ts";
+import type { RealtimeModel } from "./asyncapi.ts";
 import { deref, isObject, operations, type Json, type JsonObject } from "./normalize.ts";
 
 const KEEP = [
@@ -486,4 +487,146 @@ export interface Facade {
 ${print(tree(found), "  ")}
 }
 `;
+}
+
+/**
+ * The types realtime.ts exports beside openapi-typescript's `components`: one per schema, channel and message. Indented
+ * as openapi-typescript indents (4 spaces), for generate.ts's layoutTypes().
+ */
+export function realtimeTypes(model: RealtimeModel): string {
+  const names = new Set(["components", ...REALTIME_NAMES]);
+  const declare = (name: string): string => {
+    if (names.has(name))
+      throw new SpecError(`the realtime type ${name} would be declared twice; rename it in the spec`);
+    names.add(name);
+    return name;
+  };
+  const alias = (name: string) => `export type ${declare(name)} = components["schemas"][${JSON.stringify(name)}];`;
+  const union = (list: string[]) => (list.length === 0 ? "never" : list.join(" | "));
+  const schemaOf = new Map(model.messages.map((m) => [m.name, m.schema]));
+  const channels = model.channels.map((c) => {
+    const lines = [`/** \`${c.path}\`: the path parameters, as an object. */`];
+    lines.push(
+      c.params === undefined ? `export type ${declare(`${c.name}Params`)} = Record<string, never>;` : alias(c.params),
+    );
+    lines.push(`/** \`${c.path}\`: the query parameters. */`);
+    lines.push(
+      c.query === undefined ? `export type ${declare(`${c.name}Query`)} = Record<string, never>;` : alias(c.query),
+    );
+    lines.push(`/** What the client sends on \`${c.key}\`. */`);
+    lines.push(`export type ${declare(`${c.name}Publish`)} = ${union(c.publish.map((m) => schemaOf.get(m)!))};`);
+    lines.push(`/** What the server sends on \`${c.key}\`. */`);
+    lines.push(`export type ${declare(`${c.name}Subscribe`)} = ${union(c.subscribe.map((m) => schemaOf.get(m)!))};`);
+    return lines.join("\n");
+  });
+  const schemas = model.schemas.map(alias);
+  const channelTypes = model.channels.map(
+    (c) =>
+      `    /** \`${c.path}\` */\n    ${JSON.stringify(c.key)}: {\n` +
+      ["Params", "Query", "Publish", "Subscribe"].map((k) => `        ${k.toLowerCase()}: ${c.name}${k};\n`).join("") +
+      "    };",
+  );
+  const messageTypes = model.messages.map((m) => `    ${m.name}: ${m.schema};`);
+  return `/** The types of each message payload and shared schema of the AsyncAPI document. */
+${schemas.join("\n")}
+
+${channels.join("\n\n")}
+
+/** Each channel's types, by the channel's name (the last segment of its path). */
+export interface RealtimeChannelTypes {
+${channelTypes.join("\n")}
+}
+
+/** Each message's payload type, by the message's name. */
+export interface RealtimeMessageTypes {
+${messageTypes.join("\n")}
+}
+
+export type RealtimeChannelName = keyof RealtimeChannelTypes;
+export type RealtimeMessageName = keyof RealtimeMessageTypes;
+`;
+}
+
+/** The names realtime.ts declares whatever the spec: the spec's schemas cannot take them. */
+const REALTIME_NAMES = [
+  "RealtimeChannelData",
+  "RealtimeMessageData",
+  "RealtimeChannelTypes",
+  "RealtimeMessageTypes",
+  "RealtimeChannelName",
+  "RealtimeMessageName",
+  "FieldSchema",
+  "KeyMap",
+];
+
+/** The interfaces of realtime.ts's run-time data. */
+export const REALTIME_DATA_TYPES = `/** A channel's run-time data: its path, its parameters, and which messages go which way. */
+export interface RealtimeChannelData {
+    /** The channel's path, its parameters in braces: \`/v1/text-to-speech/{voice_id}/stream-input\`. */
+    path: string;
+    /** Its path parameters. */
+    params: Readonly<Record<string, FieldSchema>>;
+    /** Its query parameters (the \`ws\` binding's \`query\`), as runtime.ts gives an operation's. */
+    query: Readonly<Record<string, FieldSchema>>;
+    /** The query parameters it requires, when there are any. */
+    required?: readonly string[];
+    /** The messages the client sends (AsyncAPI's \`publish\`), in the spec's order. */
+    publish: readonly RealtimeMessageName[];
+    /** The messages the server sends (AsyncAPI's \`subscribe\`), in the spec's order. */
+    subscribe: readonly RealtimeMessageName[];
+}
+
+/** A message's run-time data. */
+export interface RealtimeMessageData {
+    /** Its payload's compact validation schema: properties, required fields, types, enums, limits, defaults. */
+    payload: FieldSchema;
+    /** For a message a channel's server sends: which keys to camelCase, when any (as runtime.ts's \`result\`). */
+    result?: KeyMap;
+}
+`;
+
+/** realtime.ts's run-time data: REALTIME_MESSAGES and REALTIME_CHANNELS, from the AsyncAPI document's OpenAPI view. */
+export function realtimeData(model: RealtimeModel): { code: string; exact: boolean } {
+  const { doc } = model;
+  const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+  const received = new Set(model.channels.flatMap((c) => c.subscribe));
+  const messages: JsonObject = {};
+  for (const m of model.messages) {
+    const result = received.has(m.name) ? keyMap(doc, ref(m.schema)) : 0;
+    messages[m.name] = { payload: compact(doc, ref(m.schema)), ...(result !== 0 ? { result } : {}) };
+  }
+  const channels: JsonObject = {};
+  for (const c of model.channels) {
+    const fields = (name: string | undefined): JsonObject => {
+      const schema = name === undefined ? undefined : deref(doc, ref(name));
+      const properties = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
+      return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, compact(doc, v)]));
+    };
+    const query = c.query === undefined ? undefined : deref(doc, ref(c.query));
+    const required = isObject(query) && Array.isArray(query.required) ? query.required : [];
+    channels[c.key] = {
+      path: c.path,
+      params: fields(c.params),
+      query: fields(c.query),
+      ...(required.length > 0 ? { required } : {}),
+      publish: c.publish,
+      subscribe: c.subscribe,
+    };
+  }
+  const printer = new Printer();
+  const { shared, named } = shareRepeats([messages, channels], printer);
+  const code = [
+    ...shared,
+    `/** Each message's run-time data, by the message's name. */\n${printer.statement(
+      "export const REALTIME_MESSAGES: Readonly<Record<RealtimeMessageName, RealtimeMessageData>> = ",
+      named(messages),
+      ";",
+    )}`,
+    `/** Each channel's run-time data, by the channel's name (the last segment of its path). */\n${printer.statement(
+      "export const REALTIME_CHANNELS: Readonly<Record<RealtimeChannelName, RealtimeChannelData>> = ",
+      named(channels),
+      ";",
+    )}`,
+  ];
+  return { code: code.join("\n\n") + "\n", exact: printer.exact };
 }

@@ -22,7 +22,7 @@ describe("npm run generate", () => {
   it("is deterministic and matches the committed generated/ files", async () => {
     const first = await generate();
     const second = await generate();
-    expect([...first.keys()]).toEqual(["openapi.json", "schema.ts", "runtime.ts", "facade.ts"]);
+    expect([...first.keys()]).toEqual(["openapi.json", "schema.ts", "runtime.ts", "facade.ts", "realtime.ts"]);
     for (const [name, contents] of first) {
       expect(second.get(name)).toBe(contents);
       expect(await readFile(join(ROOT, "generated", name), "utf8")).toBe(contents);
@@ -170,7 +170,7 @@ describe("npm run generate", () => {
     expect(without.code).toBe(0);
     expect((await readdir(cache)).some((f) => f.startsWith(`typescript-${ts}-`))).toBe(true);
     expect((await generateCli(["--out", join(dir, "b")])).code).toBe(0);
-    for (const name of ["openapi.json", "schema.ts", "runtime.ts", "facade.ts", "stamp.json"]) {
+    for (const name of ["openapi.json", "schema.ts", "runtime.ts", "facade.ts", "realtime.ts", "stamp.json"]) {
       expect(await readFile(join(dir, "b", name), "utf8")).toBe(await readFile(join(dir, "a", name), "utf8"));
     }
   });
@@ -523,9 +523,16 @@ describe("type-level tests", () => {
     return new Map(files.map((f) => [f, byPath.get(join(root, "test/types", f)) ?? []]));
   }
 
-  it("hold against generated/schema.ts", async () => {
+  it("hold against generated/schema.ts and generated/realtime.ts", async () => {
     const files = await typeFiles();
-    expect(files).toEqual(["body.ts", "output-format.ts", "response.ts", "unknown-format.ts", "voice-id.ts"]);
+    expect(files).toEqual([
+      "body.ts",
+      "output-format.ts",
+      "realtime.ts",
+      "response.ts",
+      "unknown-format.ts",
+      "voice-id.ts",
+    ]);
     for (const [file, errors] of diagnostics(ROOT, files)) expect({ file, errors }).toEqual({ file, errors: [] });
   });
 
@@ -534,7 +541,7 @@ describe("type-level tests", () => {
     await mkdir(join(dir, "generated"));
     await cp(join(ROOT, "test/types"), join(dir, "test/types"), { recursive: true });
     const raw = await generate({ normalize: false });
-    await writeFile(join(dir, "generated/schema.ts"), raw.get("schema.ts")!);
+    for (const [name, text] of raw) await writeFile(join(dir, "generated", name), text);
     const files = await typeFiles();
     for (const [file, errors] of diagnostics(dir, files)) {
       expect(errors.length, `${file} should not typecheck against the raw schema`).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ const SLOW = [
   "test/reliability/load.test.ts",
   "test/mock/audio.test.ts",
   "test/generate/generate.test.ts",
+  "test/generate/realtime.test.ts",
   "test/generate/spec-extract.test.ts",
   "test/client/regenerate.test.ts",
   "test/cli/signals.test.ts",

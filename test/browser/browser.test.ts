@@ -2,12 +2,12 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveBrowserExample, type BrowserExample } from "../../examples/browser/serve.ts";
+import { CHROMIUM, launchChromium } from "../../scripts/measure/browser-play.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TEXT = "Hello from a real browser.";
 
 let browser: Browser | undefined;
@@ -22,20 +22,7 @@ beforeAll(async () => {
     );
   }
   example = await serveBrowserExample({ engine: "tone" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // playwright gives every launch a fresh temporary profile (--user-data-dir) and removes it on close.
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -119,6 +119,9 @@ const selfPlugin = (platform: Platform, packageDir: string): esbuild.Plugin => (
   },
 });
 
+/** How every bundle here is built, as a user's bundler would: one minified ESM file, in memory. */
+const MINIFIED = { bundle: true, minify: true, format: "esm", write: false, logLevel: "silent" } as const;
+
 /**
  * What each operation of the facade adds to the "construct + convert" bundle, in min+gzip bytes: the bundle built from
  * src/ as it is, against the same bundle with that one operation left out of generated/runtime.ts's FACADE table (its
@@ -141,12 +144,8 @@ export async function marginalCosts(
         resolveDir: ROOT,
         loader: "ts",
       },
-      bundle: true,
-      minify: true,
-      format: "esm",
+      ...MINIFIED,
       platform,
-      write: false,
-      logLevel: "silent",
       plugins: [
         {
           name: "runtime-variant",
@@ -176,13 +175,9 @@ export async function bundle(client: BundleClient, platform: Platform, packageDi
   try {
     const result = await esbuild.build({
       stdin: { contents: ENTRIES[client], resolveDir: ROOT, sourcefile: `${client}-entry.mjs`, loader: "js" },
-      bundle: true,
-      minify: true,
-      format: "esm",
+      ...MINIFIED,
       platform,
-      write: false,
       metafile: true,
-      logLevel: "silent",
       plugins: [selfPlugin(platform, packageDir)],
     });
     const output = result.outputFiles[0]!.contents;
@@ -201,6 +196,16 @@ export async function bundle(client: BundleClient, platform: Platform, packageDi
         : String(error);
     return { ok: false, client, platform, error: text };
   }
+}
+
+/** Bundle a program given as source (JavaScript, imports resolved from the repository's root): minified ESM. */
+export async function bundleSource(contents: string, platform: Platform = "browser"): Promise<Uint8Array> {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, loader: "js" },
+    ...MINIFIED,
+    platform,
+  });
+  return result.outputFiles[0]!.contents;
 }
 
 export function gzipSize(bytes: Uint8Array): number {

@@ -28,24 +28,12 @@ describe("bundle size", () => {
 
 describe("a minified bundle", () => {
   it("keeps the error classes' names (they are spelled out, not taken from the minified class)", async () => {
-    const { build } = await import("esbuild");
-    const { resolveSelf } = await import("../../scripts/bench/bundle.ts");
-    const out = await build({
-      stdin: {
-        contents: `import * as m from ${JSON.stringify(resolveSelf("browser"))};
+    const { bundleSource, resolveSelf } = await import("../../scripts/bench/bundle.ts");
+    const code = await bundleSource(`import * as m from ${JSON.stringify(resolveSelf("browser"))};
 const names = Object.entries(m).filter(([k, v]) => typeof v === "function" && v.prototype instanceof Error)
   .map(([k, v]) => [k, new v("m", "n", {}).name]);
-export default names;`,
-        resolveDir: process.cwd(),
-        loader: "js",
-      },
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "browser",
-      write: false,
-    });
-    const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString("base64")}`;
+export default names;`);
+    const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
     const names = (await import(url)).default as [string, string][];
     expect(names.length).toBeGreaterThanOrEqual(11);
     for (const [exported, name] of names)

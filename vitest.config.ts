@@ -22,6 +22,7 @@ const SLOW = [
   "test/cli/signals.test.ts",
   "test/cli/targets.test.ts",
   "test/mock/deps.test.ts",
+  "test/mock/realtime-backpressure.test.ts",
   "test/contract/differential.test.ts",
   "test/long-form/model-limit-lookup.test.ts",
 ];

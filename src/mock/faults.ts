@@ -13,8 +13,17 @@
  *   redirect-cross-origin    307 to the same path on another origin (a second listener on 127.0.0.2)
  *   json-200                 200 with `Content-Type: application/json` and an error body instead of audio
  *
- * Ask for one per request with the `x-mock-fault` header, or queue them for the next requests with the server's
- * `faults` option or `server.fault(...)`.
+ * The realtime WebSocket endpoints have their own (`ws-…:after=N` acts once N audio messages are sent, default 1):
+ *
+ *   ws-drop                  the connection is destroyed without a close frame (the client sees 1006)
+ *   ws-stall                 no more audio (nor isFinal); the socket stays open until the client gives up
+ *   ws-refuse-key            the key is refused, whatever it is: an error message and close 1008
+ *   ws-1011                  an error message and close 1011 (server error)
+ *
+ * Ask for one per request with the `x-mock-fault` header (or, for a WebSocket, the `mock_fault` query parameter, which
+ * browsers can set), or queue them with the server's `faults` option or `server.fault(...)`: an HTTP request takes
+ * the first queued HTTP fault, a WebSocket the first queued `ws-` fault. A WebSocket handshake also takes 429, 5xx and
+ * reset-before-headers from the header or the query parameter, answered before the upgrade.
  */
 
 import { ValidationError } from "../core/errors.js";
@@ -32,6 +41,10 @@ export const FAULT_NAMES = [
   "redirect",
   "redirect-cross-origin",
   "json-200",
+  "ws-drop",
+  "ws-stall",
+  "ws-refuse-key",
+  "ws-1011",
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -59,6 +72,9 @@ export function parseFault(spec: string | Fault): Fault {
   }
   return { name: name as FaultName, settings };
 }
+
+/** Whether the fault is one of the realtime WebSocket endpoints' (`ws-…`). */
+export const isSocketFault = (fault: Fault): boolean => fault.name.startsWith("ws-");
 
 export function numberSetting(fault: Fault, key: string, fallback: number): number {
   const value = Number(fault.settings[key]);

@@ -157,6 +157,23 @@ const refuse = (code: string, param: string, message: string): Refusal => ({
   body: { detail: { type: "validation_error", code, status: code, message, param } },
 });
 
+/** The refusal of a `model_id` the server does not know. */
+export function modelNotFound(modelId: string): Refusal {
+  return refuse(
+    "model_not_found",
+    "model_id",
+    `A model with model ID ${JSON.stringify(modelId)} does not exist. Known models include ${MODELS.slice(0, 3)
+      .map((m) => m.modelId)
+      .join(", ")}.`,
+  );
+}
+
+/**
+ * Models the realtime WebSockets do not serve. ElevenLabs' docs say WebSockets are not available for eleven_v3, and
+ * the API refuses its handshake with 403 (seen by users, for example in LiveKit's community forum).
+ */
+export const NOT_REALTIME_MODELS: ReadonlySet<string> = new Set(["eleven_v3"]);
+
 /**
  * What the real API refuses in a valid-by-schema text-to-speech body: empty text, an unknown model, text over the
  * model's limit. Undefined when the body is acceptable. `modelId` is the one to use (the spec's default when absent).
@@ -165,15 +182,7 @@ export function checkSpeechRequest(text: string, modelId: string): Refusal | und
   if (text.trim() === "")
     return refuse("empty_text", "text", "Text must contain at least one non-whitespace character.");
   const model = findModel(modelId);
-  if (!model) {
-    return refuse(
-      "model_not_found",
-      "model_id",
-      `A model with model ID ${JSON.stringify(modelId)} does not exist. Known models include ${MODELS.slice(0, 3)
-        .map((m) => m.modelId)
-        .join(", ")}.`,
-    );
-  }
+  if (!model) return modelNotFound(modelId);
   const length = [...text].length;
   if (length > model.maxCharacters) {
     return refuse(

@@ -1,20 +1,22 @@
 /**
  * A local ElevenLabs-compatible server: the spec's routes, validated with ajv against generated/openapi.json,
  * answering with real audio in every output format, with the real API's headers and error shapes, fault injection,
- * and a record of the requests (the API key redacted).
+ * and a record of the requests (the API key redacted). The realtime WebSockets (realtime/) share its port, keys,
+ * account and faults.
  */
 import { ElevenLabsError, ValidationError } from "../core/errors.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { checkMockPackages, type PackageResolver } from "./deps.js";
-import { numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
+import { isSocketFault, numberSetting, parseFault, retryHeaders, type Fault } from "./faults.js";
 import { exampleFor } from "./example.js";
 import { checkSpeechRequest, modelList } from "./models.js";
 import { createAccount, DEFAULT_CHARACTER_LIMIT } from "./account.js";
 import { listVoices } from "./voices.js";
 import { timestampedAnswer } from "./timestamps.js";
 import { loadSpec, type DetailItem, type Operation } from "./spec.js";
+import { createRealtime } from "./realtime/index.js";
 
 export interface MockServerOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -27,7 +29,10 @@ export interface MockServerOptions {
   faults?: (string | Fault)[];
   /** Milliseconds of audio per streamed chunk. Default 200. */
   chunkMs?: number;
-  /** "auto" (default): speech when the speech engine is installed, else a tone; "tone" is faster for tests. */
+  /**
+   * "auto" (default): speech when the speech engine is installed, else a tone; "tone" is faster for tests. The realtime
+   * WebSockets speak with the same engine.
+   */
   engine?: "auto" | "flite" | "tone";
   /** How many requests to keep in `requests` (oldest dropped first). Default 1000. */
   recordLimit?: number;
@@ -65,6 +70,11 @@ export interface RecordedRequest {
   receivedAt: number;
   /** When the last byte of the response was written (or the connection given up). */
   finishedAt?: number;
+  /**
+   * For a realtime WebSocket (status 101): the messages received, parsed, in order (keys redacted), how many the
+   * server sent, and the close code and reason (1006 when the connection ended without a close frame).
+   */
+  socket?: { received: unknown[]; sent: number; closeCode?: number; closeReason?: string };
 }
 
 export interface MockServer {
@@ -126,7 +136,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     throw new ValidationError("engine", `must be one of ${engines.join(", ")}, got ${JSON.stringify(options.engine)}`);
   }
   // Every package a request could need is checked now, all at once: a missing one never fails a request later.
-  const { speech } = checkMockPackages({
+  const { speech, realtime: realtimeAvailable } = checkMockPackages({
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.resolvePackage ? { resolve: options.resolvePackage } : {}),
   });
@@ -134,6 +144,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // The header that carries the key, from the spec's apiKey security scheme: redacted in every record.
   const apiKeyHeader = spec.operations.find((o) => o.apiKeyHeader)?.apiKeyHeader ?? "xi-api-key";
   const queue: Fault[] = (options.faults ?? []).map(parseFault);
+  /** The first queued fault of the kind (HTTP, or `ws-` for a WebSocket), taken off the queue. */
+  const takeFault = (socket: boolean): Fault | undefined => {
+    const at = queue.findIndex((f) => isSocketFault(f) === socket);
+    return at < 0 ? undefined : queue.splice(at, 1)[0];
+  };
   const requests: RecordedRequest[] = [];
   const recordLimit = options.recordLimit ?? 1000;
   const issued = new Set<string>();
@@ -151,6 +166,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let maxActive = 0;
   let other: { server: Server; url: string } | undefined;
   let audio: typeof import("./audio/index.js") | undefined;
+
+  /** The key rule: one of `apiKeys`, or any non-empty key. */
+  const accepts = (key: string | undefined): boolean =>
+    options.apiKeys ? options.apiKeys.includes(key ?? "") : !!key?.trim();
 
   const remember = (requestId: string) => {
     issued.add(requestId);
@@ -237,7 +256,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     let fault: Fault | undefined;
     if (!url.searchParams.has("mock_redirected")) {
       try {
-        fault = headerFault ? parseFault(headerFault) : queue.shift();
+        fault = headerFault ? parseFault(headerFault) : takeFault(false);
       } catch (error) {
         return reply(400, { detail: { status: "invalid_mock_fault", message: (error as Error).message } });
       }
@@ -248,8 +267,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
     // Authentication, then validation, as the real API orders them.
     if (op.apiKeyHeader) {
-      const known = options.apiKeys ? options.apiKeys.includes(apiKey ?? "") : !!apiKey?.trim();
-      if (!known) {
+      if (!accepts(apiKey)) {
         return reply(401, {
           detail: {
             status: "invalid_api_key",
@@ -530,6 +548,32 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const main = createServer(listener("main"));
   track(main);
+  const realtime = createRealtime({
+    keyHeader: apiKeyHeader,
+    accepts,
+    available: realtimeAvailable,
+    engine: options.engine ?? "auto",
+    chunkMs: options.chunkMs ?? 200,
+    defaultFormat: String(
+      spec.operations.find((o) => o.queryDefaults.output_format !== undefined)?.queryDefaults.output_format ??
+        "mp3_44100_128",
+    ),
+    charge: (characters) => account.charge(characters)?.body.detail.message,
+    takeFault: () => takeFault(true),
+    record: (fields) => {
+      const record: RecordedRequest = {
+        id: nextId++,
+        origin: "main",
+        ...fields,
+        body: undefined,
+        receivedAt: Date.now(),
+      };
+      requests.push(record);
+      if (requests.length > recordLimit) requests.shift();
+      return record;
+    },
+  });
+  main.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => realtime.upgrade(req, socket, head));
   const url = await listen(main, options.port ?? 0, options.host ?? "127.0.0.1");
 
   return {
@@ -549,6 +593,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     characterLimit: account.characterLimit,
     close: async () => {
+      realtime.close();
       for (const s of sockets) s.destroy();
       await Promise.all(
         [main, other?.server].filter((s): s is Server => !!s).map((s) => new Promise<void>((r) => s.close(() => r()))),

@@ -82,6 +82,11 @@ export interface MockServer {
   url: string;
   /** What speaks: "flite" (offline speech) or "tone" (a melody; the speech package is not installed, or asked). */
   engine: "flite" | "tone";
+  /**
+   * Whether the realtime WebSockets (`ws://…/v1/text-to-speech/{voice_id}/stream-input` and `multi-stream-input`)
+   * are served: `ws` is installed. Without it they close at once with 1011, naming the install command.
+   */
+  realtime: boolean;
   port: number;
   /** The requests received, oldest first (at most recordLimit). */
   requests: RecordedRequest[];
@@ -579,6 +584,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   return {
     url,
     engine: options.engine === "tone" || !speech ? "tone" : "flite",
+    realtime: realtimeAvailable,
     port: Number(new URL(url).port),
     requests,
     fault: (...faults) => queue.push(...faults.map(parseFault)),

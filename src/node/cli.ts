@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import { LongFormChunkError } from "../long-form.js";
-import { MissingDependencyError, SPEECH_PACKAGE } from "../mock/deps.js";
+import { MissingDependencyError, SPEECH_PACKAGE, WEBSOCKET_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
 import { findPlayer, play, PlayerNotFoundError } from "./play.js";
@@ -472,6 +472,9 @@ async function mockCommand(args: string[], io: Io): Promise<number> {
           : `  speech: a tone (for offline speech: npm install -D ${SPEECH_PACKAGE})\n`
         : "  speech: Flite (offline)\n") +
       `  quota: ${server.characterLimit.toLocaleString("en-US")} characters (--character-limit)\n` +
+      (server.realtime
+        ? `  realtime: ${server.url.replace(/^http/, "ws")}/v1/text-to-speech/{voice_id}/stream-input (and multi-stream-input)\n`
+        : `  realtime: off (for the WebSockets: npm install -D ${WEBSOCKET_PACKAGE})\n`) +
       `  try: ELEVENLABS_API_KEY=${key} npx elevenlabs-fetch speak "Hello" --base-url ${server.url}\n` +
       `  or:  curl -sf -X POST ${server.url}/v1/text-to-speech/${DEFAULT_VOICE} -H "xi-api-key: ${key}" ` +
       `-H "content-type: application/json" -d '{"text":"Hello"}' -o hello.mp3\n` +

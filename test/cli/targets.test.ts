@@ -119,6 +119,9 @@ describe("the local server's start", () => {
           const found = /http:\/\/127\.0\.0\.1:\d+/.exec(err);
           if (err.includes("Ctrl-C stops it.") && found) {
             expect(err).toContain("  quota: 8 characters (--character-limit)");
+            expect(err).toContain(
+              `  realtime: ${found[0].replace("http", "ws")}/v1/text-to-speech/{voice_id}/stream-input`,
+            );
             done(found[0]);
           }
         });

@@ -277,6 +277,7 @@ describe("realtime: without the ws package", () => {
   it("the server starts; a realtime handshake closes with 1011 naming npm install; HTTP still works", async () => {
     const bare = await startMockServer({ engine: "tone", resolvePackage: without("ws") });
     try {
+      expect([bare.realtime, mock.realtime]).toEqual([false, true]);
       const s = await connect(channelUrl(bare.url, "stream-input"));
       const r = await refusal(s);
       expect(r).toMatchObject({ error: "missing_dependency", code: 1011 });

@@ -13,9 +13,10 @@
  * - The quota: 1008 with the HTTP API's `quota_exceeded` message (elevenlabs/elevenlabs-python#282).
  * - voice_settings changed after the first message: 1008, "voice_settings field must be provided in the first
  *   message and then either be not provided or not change." (pipecat-ai/pipecat#4541).
- * - Server error: 1011 (internal error); its message is the one the API sends when something went wrong on its side
- *   (pipecat-ai/pipecat#1426).
- * - The end of input: the remaining audio, `{"isFinal": true}`, then a normal close (1000).
+ * - Server error: 1011, RFC 6455's internal error, with the words the API uses when something went wrong on its side
+ *   (pipecat-ai/pipecat#1426, where they came with 1008).
+ * - The end of input: the remaining audio, `{"isFinal": true}`, then a normal close (1000: elevenlabs-python's
+ *   `convert_realtime` takes any other code as an error).
  *
  * Not documented, so chosen here: a refused key (1008, `invalid_api_key`, the HTTP API's "Invalid API key"), a bad
  * query parameter or message (1008, `invalid_parameter` / `invalid_message`, naming the field), a binary message (1003,

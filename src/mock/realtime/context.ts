@@ -13,7 +13,7 @@
  *   decoded duration of every message before it give the context's timeline.
  * - `normalizedAlignment` does the same for each generation's text with whitespace runs folded and trimmed.
  */
-import { speak } from "../audio/index.js";
+import { speak, speechEngine } from "../audio/index.js";
 import { timeline, type Timeline } from "../timestamps.js";
 import { StreamEncoder, type EncodedPiece, type SpeechEngine } from "./encoder.js";
 
@@ -85,6 +85,8 @@ export class SpeechContext {
   #pump: Promise<void> | undefined;
   #failure: unknown;
   #aborted = false;
+  /** The encoder, opening from the start so that the first generation does not wait for the codec to load. */
+  readonly #opening: Promise<StreamEncoder>;
   #encoder: StreamEncoder | undefined;
   #held: Held | undefined;
   /** The generation being sent: its timeline, and how many of its characters (and normalised ones) are sent. */
@@ -95,7 +97,19 @@ export class SpeechContext {
   constructor(
     private readonly settings: ContextSettings,
     private readonly output: ContextOutput,
-  ) {}
+  ) {
+    this.#opening = StreamEncoder.open(settings.format, settings.serial);
+    this.#opening.catch(() => {}); // a failure to open is the first generation's error
+    if (settings.engine !== "tone") void speechEngine(); // the speech engine too (cached for the process)
+  }
+
+  /** Releases the encoder, once it is open. */
+  #release(): void {
+    this.#opening.then(
+      (encoder) => encoder.close(),
+      () => {},
+    );
+  }
 
   /** Text has arrived: buffer it, and generate what the schedule (or the flags) say is ready. */
   add(text: string, flags: { flush?: boolean; tryTrigger?: boolean } = {}): void {
@@ -141,7 +155,7 @@ export class SpeechContext {
       this.output.fail(error);
     } finally {
       this.#pump = undefined;
-      if (this.#aborted) this.#encoder?.close();
+      if (this.#aborted) this.#release();
     }
   }
 
@@ -178,14 +192,14 @@ export class SpeechContext {
   abort(): void {
     this.#aborted = true;
     this.#queue = [];
-    if (!this.#pump) this.#encoder?.close();
+    if (!this.#pump) this.#release();
   }
 
   async #generate(text: string): Promise<void> {
     const refusal = this.output.charge(codePoints(text));
     if (refusal !== undefined) throw new QuotaRefusal(refusal);
-    const { voiceId, seed, engine, chunkMs, format, serial } = this.settings;
-    const encoder = (this.#encoder ??= await StreamEncoder.open(format, serial));
+    const { voiceId, seed, engine, chunkMs } = this.settings;
+    const encoder = (this.#encoder ??= await this.#opening);
     const rate = encoder.rate;
     const base = encoder.fed;
     const chunk = Math.max(1, Math.round((rate * chunkMs) / 1000));

@@ -154,9 +154,11 @@ export class ElevenLabsClient {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") invalid("fetch", "no fetch: pass { fetch } on this runtime");
     const doFetch: typeof fetch = (input, init) => fetchImpl(input, init);
+    const custom = options.fetch !== undefined;
     const transport = createTransport({
       apiKey,
-      send: this.nodeSend?.(doFetch, options) ?? fetchSend(doFetch),
+      send: this.nodeSend?.(doFetch, options) ?? fetchSend(doFetch, custom),
+      custom,
       timeoutMs: limits.timeoutMs ?? 60_000,
       // Setting only the headers timeout lower caps the idle timeout too: a body may not stall longer than it.
       idleTimeoutMs: limits.idleTimeoutMs ?? Math.min(30_000, limits.timeoutMs ?? 30_000),
@@ -172,6 +174,6 @@ export class ElevenLabsClient {
     });
     const middleware: Middleware[] = [];
     this.raw = shield(raw, middleware, this.baseUrl);
-    Object.assign(this, buildFacade({ raw, transport, middleware }, FACADE));
+    Object.assign(this, buildFacade({ raw, transport, baseUrl: this.baseUrl, headers, middleware }, FACADE));
   }
 }

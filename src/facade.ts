@@ -21,7 +21,7 @@ import { toCamel, toWireName, type Camelize } from "./casing.js";
 import { checkApiKey, checkHeaders } from "./core/check.js";
 import { ElevenLabsError, errorFromResponse, invalid } from "./core/errors.js";
 import { responsePromise, type ResponsePromise, type WithRawResponse } from "./core/response-promise.js";
-import { LightRequest, NOT_AUDIO, type BodySource, type Outgoing, type Transport } from "./core/transport.js";
+import { NOT_AUDIO, type BodySource, type Outgoing, type Transport } from "./core/transport.js";
 import { MODEL_MAX_CHARACTERS } from "./models.js";
 import { checkRequestOptions, type RequestOptions } from "./request-options.js";
 import { didYouMean, toWire } from "./validate.js";
@@ -303,10 +303,15 @@ export function prepare(
 const example = (needed: readonly string[]): string =>
   `{ ${needed.map((n) => `${toCamel(n)}: ${n === "text" ? '"Hello"' : "…"}`).join(", ")} }`.replace("{  }", "{}");
 
-/** What the runtimes share: the typed client, the transport, and the middleware list (empty: the light path). */
+/**
+ * What the runtimes share: the typed client, the transport, the client's address and headers, and the middleware list
+ * (empty: the direct path).
+ */
 export interface Context {
   raw: Client<paths>;
   transport: Transport;
+  baseUrl: string;
+  headers: Record<string, string> | undefined;
   middleware: readonly Middleware[];
 }
 
@@ -314,6 +319,29 @@ type RawCall = (
   path: string,
   init: Record<string, unknown>,
 ) => Promise<{ response: Response; data?: unknown; error?: unknown }>;
+
+/**
+ * The request as openapi-fetch would build it (its default serialisers: path values and form-exploded query values
+ * URI-encoded, a JSON body, the client's then the call's headers), without it: no Headers objects, no web Request.
+ */
+function direct(ctx: Context, op: OperationData, wire: Wire, headers: Record<string, string> | undefined): Outgoing {
+  let url =
+    ctx.baseUrl + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(wire.path[name] ?? ""));
+  let separator = "?";
+  for (const [name, value] of Object.entries(wire.query)) {
+    for (const item of Array.isArray(value) ? value : value == null ? [] : [value]) {
+      url += `${separator}${name}=${encodeURIComponent(String(item))}`;
+      separator = "&";
+    }
+  }
+  const body = wire.body && JSON.stringify(wire.body);
+  return {
+    method: op.method,
+    url,
+    headers: { ...(body ? { "content-type": "application/json" } : {}), ...ctx.headers, ...headers },
+    body,
+  };
+}
 
 /** Which method this is, for messages: `textToSpeech.convert()`. */
 const label = (name: string): string => `${name}()`;
@@ -331,23 +359,28 @@ async function send(
   if (apiKey !== undefined) call.apiKey = checkApiKey(apiKey, "requestOptions.apiKey");
   const streamed = op.kind === "audio" || op.kind === "json-stream";
   if (op.kind === "audio") call.audio = true;
-  // Without middleware, the transport hands the guarded response body over here, and the result is built on it: one
-  // stream layer. Middleware sees web Requests and Responses whose bodies it may read (clone()), so then the body is
-  // taken from the response openapi-fetch hands back.
-  const light = ctx.middleware.length === 0;
+  // Without middleware, the request goes to the transport directly, which hands the guarded response body over here,
+  // and the result is built on it: one stream layer. Middleware sees web Requests and Responses built by openapi-fetch
+  // whose bodies it may read (clone()), so then the body is taken from the response openapi-fetch hands back.
   let source: BodySource | undefined;
-  if (light && streamed) call.onBody = (body) => (source = body);
-  const request = (ctx.raw as unknown as Record<OperationData["method"], RawCall>)[op.method];
-  const { response, data, error } = await request(op.path, {
-    params: { path: wire.path, query: wire.query },
-    ...(wire.body ? { body: wire.body } : {}),
-    parseAs: streamed || op.kind === "other" ? "stream" : "text",
-    ...(abortSignal ? { signal: abortSignal } : {}),
-    ...(headers ? { headers } : {}),
-    // The transport reads only url, method, headers, body and signal: no web Request with a body stream to read back.
-    ...(light ? { Request: LightRequest } : {}),
-    fetch: (req: Outgoing) => ctx.transport(req, call),
-  });
+  let response: Response;
+  let data: unknown;
+  let error: unknown;
+  if (ctx.middleware.length === 0) {
+    if (streamed) call.onBody = (body) => (source = body);
+    response = await ctx.transport({ ...direct(ctx, op, wire, headers), signal: abortSignal }, call);
+    data = streamed || op.kind === "other" ? response.body : await response.text();
+  } else {
+    const request = (ctx.raw as unknown as Record<OperationData["method"], RawCall>)[op.method];
+    ({ response, data, error } = await request(op.path, {
+      params: { path: wire.path, query: wire.query },
+      ...(wire.body ? { body: wire.body } : {}),
+      parseAs: streamed || op.kind === "other" ? "stream" : "text",
+      ...(abortSignal ? { signal: abortSignal } : {}),
+      ...(headers ? { headers } : {}),
+      fetch: (req: Outgoing) => ctx.transport(req, call),
+    }));
+  }
   const { status, statusText, headers: answer } = response;
   if (!source && !response.ok) throw errorFromResponse(status, statusText, answer, error);
   if (op.kind === "other") return { data: response, rawResponse: response };

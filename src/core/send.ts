@@ -54,11 +54,15 @@ function abortable(pending: Promise<Response>, signal: AbortSignal): Promise<Res
   });
 }
 
-/** The Send over a fetch (the global one, or the caller's): `redirect: "manual"`, the body as fetch's reader. */
+/**
+ * The Send over a fetch (the global one, or the caller's): `redirect: "manual"`, the body as fetch's reader. A caller's
+ * fetch (`custom`) is raced against the signal, as it may ignore it; the runtime's own settles when it aborts.
+ */
 export const fetchSend =
-  (doFetch: typeof fetch): Send =>
+  (doFetch: typeof fetch, custom?: boolean): Send =>
   async ({ method, url, headers, body, signal }) => {
-    const response = await abortable(doFetch(url, { method, headers, body, signal, redirect: "manual" }), signal);
+    const pending = doFetch(url, { method, headers, body, signal, redirect: "manual" });
+    const response = await (custom ? abortable(pending, signal) : pending);
     if (typeof response?.status !== "number" || !response.headers) {
       throw new ElevenLabsError(`fetch resolved with ${typeof response}, not a Response`);
     }

@@ -82,38 +82,28 @@ export interface TransportConfig extends Limits {
   apiKey: string;
   /** What sends each hop: `fetchSend(fetch)`, or node:http on the Node entry. */
   send: Send;
+  /**
+   * The send is a caller's fetch, whose body may not react to the abort: a read waiting for data is then errored by
+   * the abort itself. (The runtime's fetch and node:http reject a pending read when the hop's signal aborts.)
+   */
+  custom?: boolean;
   maxRedirects: number;
   /** Called in this order for every attempt. */
   hooks: Hooks[];
 }
 
 /**
- * What openapi-fetch hands the transport: a web Request (`client.raw`, or any call once middleware is registered), or
- * the facade's LightRequest, which has the same fields with the serialised body as it is.
+ * What the transport sends: a web Request from openapi-fetch (`client.raw`, or any facade call once middleware is
+ * registered), or the facade's direct request, whose headers are a plain record of lower-case names and whose body is
+ * the serialised JSON as it is.
  */
-export type Outgoing = Pick<Request, "method" | "url" | "headers"> & {
+export type Outgoing = Pick<Request, "method" | "url"> & {
+  headers: Headers | Record<string, string>;
   body?: RequestInit["body"];
-  signal?: AbortSignal | null;
+  signal?: AbortSignal | null | undefined;
 };
 
 export type Transport = (request: Outgoing, call?: SendOptions) => Promise<Response>;
-
-/**
- * The facade's request, built by openapi-fetch through its `Request` option. A web Request would turn the JSON body
- * into a stream that the transport then reads back; this keeps the body as openapi-fetch serialised it.
- */
-export class LightRequest {
-  declare readonly url: string;
-  declare readonly method: string;
-  declare readonly headers: Headers;
-  declare readonly body?: RequestInit["body"];
-  declare readonly signal?: AbortSignal | null;
-
-  /** openapi-fetch always passes the method, and the headers it merged as a Headers. */
-  constructor(url: string, init: RequestInit) {
-    Object.assign(this, init, { url });
-  }
-}
 
 /** How much of an error body is read (the rest is cancelled), and for how long at most. */
 export const MAX_ERROR_BODY_BYTES = 65_536;
@@ -148,7 +138,8 @@ export function createTransport(config: TransportConfig): Transport {
     if (body instanceof ReadableStream) body = await new Response(body).arrayBuffer();
     // A plain object: fetch copies one faster than a Headers object, and node:http takes one. A key given for this
     // call (the option, then an `xi-api-key` request header) wins over the client's.
-    const headers: Record<string, string> = Object.fromEntries(request.headers);
+    const headers: Record<string, string> =
+      request.headers instanceof Headers ? Object.fromEntries(request.headers) : { ...request.headers };
     const apiKey = call.apiKey ?? (headers["xi-api-key"] || config.apiKey);
     headers["xi-api-key"] = apiKey;
     if (call.audio) headers["accept-encoding"] = "identity";
@@ -220,7 +211,16 @@ export function createTransport(config: TransportConfig): Transport {
             release();
             return { response };
           }
-          const guarded = guard(source, idleTimeoutMs, controller, signal, release, redact, call.audio === true);
+          const guarded = guard(
+            source,
+            idleTimeoutMs,
+            controller,
+            signal,
+            release,
+            redact,
+            call.audio === true,
+            config.custom,
+          );
           if (!call.onBody)
             return { response: new Response(plain(guarded), { status, statusText, headers: responseHeaders }) };
           call.onBody(guarded, response);
@@ -374,6 +374,7 @@ function guard(
   release: () => void,
   redact: Redactor,
   audio: boolean,
+  custom?: boolean,
 ): BodySource {
   let received = 0; // bytes: an audio body that ends empty is an error, not silence
   // The read waiting for data: an abort (the caller's, or a timeout) errors it at once, even where the body's own
@@ -391,15 +392,17 @@ function guard(
         : error,
     );
   };
-  controller.signal.addEventListener(
-    "abort",
-    () => {
-      if (!waiting) return;
-      fail(waiting, controller.signal.reason);
-      void reader.cancel().catch(ignore);
-    },
-    { once: true },
-  );
+  if (custom) {
+    controller.signal.addEventListener(
+      "abort",
+      () => {
+        if (!waiting) return;
+        fail(waiting, controller.signal.reason);
+        void reader.cancel().catch(ignore);
+      },
+      { once: true },
+    );
+  }
   let since: number | undefined; // when the waiting read began; undefined while none waits
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (ms: number): void => {

@@ -56,6 +56,12 @@ export interface ElevenLabsClientOptions extends Hooks {
   debug?: (boolean | ((line: string) => void)) | undefined;
 }
 
+/**
+ * @internal Each client's key and headers, as its constructor checked them, for the realtime WebSockets
+ * (src/realtime/), which open their own connections beside the transport.
+ */
+export const CREDENTIALS = new WeakMap<object, [apiKey: string, headers?: Record<string, string>]>();
+
 // A literal, not ElevenLabsEnvironment.Production, so that a bundle which does not use ElevenLabsEnvironment drops it.
 const DEFAULT_BASE_URL = "https://api.elevenlabs.io";
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -175,5 +181,6 @@ export class ElevenLabsClient {
     const middleware: Middleware[] = [];
     this.raw = shield(raw, middleware, this.baseUrl);
     Object.assign(this, buildFacade({ raw, transport, baseUrl: this.baseUrl, headers, middleware }, FACADE));
+    CREDENTIALS.set(this, [apiKey, headers]);
   }
 }

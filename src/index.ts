@@ -37,11 +37,35 @@ export {
   ElevenLabsError,
   ElevenLabsTimeoutError,
   NotFoundError,
+  MissingDependencyError,
   QuotaExceededError,
   RateLimitError,
+  RealtimeError,
   ServerError,
   UnprocessableEntityError,
   ValidationError,
   type ValidationIssue,
 } from "./core/errors.js";
+export {
+  streamInput,
+  connectStreamInput,
+  connectMultiStreamInput,
+  MultiContextSession,
+  RealtimeAudioStream,
+  RealtimeContext,
+  RealtimeSession,
+} from "./realtime/index.js";
+export type {
+  ContextSettings,
+  MultiContextOptions,
+  RealtimeChunk,
+  RealtimeConnectionOptions,
+  StreamInputOptions,
+  StreamInputParameters,
+  StreamInputSettings,
+  TextSource,
+  WebSocketConstructor,
+  WebSocketEventLike,
+  WebSocketLike,
+} from "./realtime/types.js";
 export type { paths, components, operations } from "../generated/schema.js";

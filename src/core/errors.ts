@@ -109,6 +109,42 @@ export class ConnectionError extends ElevenLabsError {
   override name = "ConnectionError";
 }
 
+/**
+ * A realtime WebSocket ended for a reason no other class names: `closeCode` and `reason` are the close frame's, and
+ * `errorType` the `error` of the message the API sent before it (`input_timeout_exceeded`, `internal_error` …; the
+ * whole message is `body`). A refused key is an AuthenticationError, a quota a QuotaExceededError, and a connection
+ * that ends without a close frame (1006) a ConnectionError.
+ */
+export class RealtimeError extends ElevenLabsError {
+  override name = "RealtimeError";
+  readonly closeCode: number;
+  readonly reason: string;
+  readonly errorType?: string;
+  constructor(
+    message: string,
+    closeCode: number,
+    reason: string,
+    options: ElevenLabsErrorOptions & { errorType?: string } = {},
+  ) {
+    super(message, options);
+    this.closeCode = closeCode;
+    this.reason = reason;
+    if (options?.errorType !== undefined) this.errorType = options.errorType;
+  }
+}
+
+/** An optional package that this feature needs is not installed: `packages` names it, `installCommand` installs it. */
+export class MissingDependencyError extends ElevenLabsError {
+  override name = "MissingDependencyError";
+  readonly packages: readonly string[];
+  readonly installCommand: string;
+  constructor(message: string, packages: readonly string[] = [], installCommand = `npm install ${packages.join(" ")}`) {
+    super(message);
+    this.packages = packages;
+    this.installCommand = installCommand;
+  }
+}
+
 /** The caller aborted through its AbortSignal. `name` is "AbortError", as code that checks `err.name` expects. */
 export class ElevenLabsAbortError extends ElevenLabsError {
   override name = "AbortError";

@@ -58,11 +58,19 @@ export function hasId3v1(bytes: Uint8Array): boolean {
  * appended after it.
  */
 export function mp3Duration(bytes: Uint8Array): number {
-  let at = mp3HeaderLength(bytes) ?? 0;
+  return mp3Frames(bytes, mp3HeaderLength(bytes) ?? 0).seconds;
+}
+
+/**
+ * The whole MP3 frames from `at` on: their decoded duration in seconds, and where the walk stopped (the end of the
+ * last whole frame). `partial` is true when the bytes there are the start of a frame cut off at the end of `bytes`.
+ */
+export function mp3Frames(bytes: Uint8Array, at: number): { seconds: number; end: number; partial: boolean } {
   let seconds = 0;
-  for (let f = frame(bytes, at); f && at + f.length <= bytes.length; f = frame(bytes, at)) {
+  let f = frame(bytes, at);
+  for (; f && at + f.length <= bytes.length; f = frame(bytes, at)) {
     seconds += f.seconds;
     at += f.length;
   }
-  return seconds;
+  return { seconds, end: at, partial: f !== undefined || bytes.length - at < 4 };
 }

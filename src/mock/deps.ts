@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createRequire } from "node:module";
-import { ElevenLabsError } from "../core/errors.js";
+import { MissingDependencyError as PackageMissingError } from "../core/errors.js";
 
 /** The mock server's optional dependencies: not installed with the client; a clear message when they are missing. */
 
@@ -36,12 +36,11 @@ export const MOCK_INSTALL_COMMAND = `npm install -D ${Object.keys(MOCK_PACKAGES)
 const purposeOf = (name: string, fallback?: string): string | undefined =>
   (MOCK_PACKAGES as Record<string, string>)[name] ?? fallback;
 
-export class MissingDependencyError extends ElevenLabsError {
-  override name = "MissingDependencyError";
-  /** The missing packages. */
-  readonly packages: readonly string[];
-  /** One command that installs every missing package. */
-  readonly installCommand: string;
+/**
+ * The local server's packages that are missing, with one `npm install -D` command for them: the client's
+ * MissingDependencyError (so one `instanceof` catches both), with the server's message.
+ */
+export class MissingDependencyError extends PackageMissingError {
   constructor(packages: readonly string[], purpose?: string) {
     const command = `npm install -D ${packages.join(" ")}`;
     const lines = packages.map((p) => {
@@ -53,9 +52,9 @@ export class MissingDependencyError extends ElevenLabsError {
         `${lines.join("\n")}\n` +
         `Install ${packages.length === 1 ? "it" : "them"} with:\n  ${command}\n` +
         "(The server's packages are optional dependencies, kept out of the client's install.)",
+      packages,
+      command,
     );
-    this.packages = packages;
-    this.installCommand = command;
   }
 }
 

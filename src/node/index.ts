@@ -2,3 +2,5 @@
 export * from "../index.js";
 export { ElevenLabsClient } from "./client.js";
 export { play, stream, PlayerNotFoundError, type AudioSource } from "./play.js";
+// The realtime functions with `ws` where Node has no WebSocket (Node 20): they take the place of the core's.
+export { streamInput, connectStreamInput, connectMultiStreamInput } from "./realtime.js";

@@ -20,8 +20,10 @@ export const ROOT = resolve(import.meta.dirname, "../..");
  */
 export const BUNDLE_TARGET_BYTES = 6144;
 /**
- * The CI gate for the browser: a regression budget a little above today's size (15,009 B; 15,028 B before the
- * transport seam, which made the fetch path smaller), so that any growth is a decision. Lower it
+ * The CI gate for the browser: a regression budget a little above today's size (15,229 B; 15,017 B before the
+ * direct facade path, which sends a call to the transport without openapi-fetch when no middleware is registered: +212
+ * B for about 9 % fewer instructions per request on the fetch path; 15,028 B before the transport seam), so that any
+ * growth is a decision. Lower it
  * whenever the bundle shrinks. (It was 8,704 B; the reliability work and its audit, bounded error bodies,
  * key redaction everywhere, strict failure classification, header checks, a middleware-aware client.raw, aborts that
  * hold against a custom fetch, the read-once AudioStream, and the per-model text limit, added about 2.8 kB;
@@ -29,12 +31,12 @@ export const BUNDLE_TARGET_BYTES = 6144;
  * runtimes for JSON, streamed JSON and pages, about 1.9 kB, and the data of the six other operations, 1.3 kB, of which
  * voices.search's answer key map is most; `npm run bench` prints each operation's share.)
  */
-export const BUNDLE_BUDGET_BYTES = 15_024;
+export const BUNDLE_BUDGET_BYTES = 15_240;
 /**
- * The Node entry's gate: the browser's bundle (15,027 B before it) plus at most 1.3 kB for the node:http transport
+ * The Node entry's gate: the browser's bundle (15,229 B; 15,027 B before the transport) plus at most 1.3 kB for the node:http transport
  * (src/node/send.ts: keep-alive agents, the pull-based body reader, decompression, the proxy and dispatcher checks).
  */
-export const NODE_BUNDLE_BUDGET_BYTES = 16_327;
+export const NODE_BUNDLE_BUDGET_BYTES = 16_530;
 /** The budget of a platform's bundle. */
 export const budgetFor = (platform: Platform): number =>
   platform === "node" ? NODE_BUNDLE_BUDGET_BYTES : BUNDLE_BUDGET_BYTES;

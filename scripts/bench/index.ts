@@ -717,6 +717,81 @@ async function codegenRow(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Instructions per request (64 KiB, one at a time), counted by valgrind's callgrind: the same figure on every run, however
+ * loaded the machine is, unlike CPU time. Each contender runs `COUNT_FEW` and then `COUNT_MANY` requests in a process of
+ * its own under callgrind (`node --single-threaded`: V8 compiles on the main thread, so the count is repeatable); the
+ * difference over the extra requests is the steady-state cost of one, start-up and warm-up cancelled out. The server is
+ * not counted. Skipped with --quick, and where valgrind is not installed.
+ */
+const COUNT_FEW = 200;
+const COUNT_MANY = 1200;
+
+async function instructionRow(baseUrl: string): Promise<void> {
+  const id = "instructions-65536-c1";
+  const figure = "instructions per request, 64 KiB, one at a time (callgrind)";
+  const skip = (note: string): void => void rows.push({ id, figure, cells: {}, note });
+  if (args.quick) return skip("skipped with --quick");
+  if ((await runProc("valgrind", ["--version"], { timeoutMs: 10_000 })).code !== 0) {
+    return skip("skipped: valgrind is not installed (apt-get install valgrind)");
+  }
+  log(`instructions: ${CLIENTS.length} contenders under callgrind, ${COUNT_FEW} and ${COUNT_MANY} requests each …`);
+  const count = async (client: ClientName, requests: number): Promise<number | undefined> => {
+    const input: WorkerInput = {
+      client,
+      baseUrl,
+      entry: join(PACKAGE, "dist/src/node/index.js"),
+      task: { kind: "count", requests },
+      deadlineMs: 300_000,
+    };
+    const r = await runProc(
+      "valgrind",
+      [
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        CLIENT_NODE,
+        "--single-threaded",
+        WORKER,
+        JSON.stringify(input),
+      ],
+      { cwd: CONSUMER, timeoutMs: 320_000 },
+    );
+    const collected = /Collected : (\d+)/.exec(r.stderr)?.[1];
+    if (r.code !== 0 || !collected) {
+      notes.push(`instructions, ${LABEL[client]}: ${failure(r)}`);
+      return undefined;
+    }
+    return Number(collected);
+  };
+  const perRequest: Partial<Record<ClientName, number>> = {};
+  for (const client of CLIENTS) {
+    if (!timeLeft(`instructions, ${LABEL[client]}`)) break;
+    const few = await count(client, COUNT_FEW);
+    const many = few === undefined ? undefined : await count(client, COUNT_MANY);
+    if (few !== undefined && many !== undefined) perRequest[client] = (many - few) / (COUNT_MANY - COUNT_FEW);
+  }
+  const cells: Row["cells"] = {};
+  for (const [client, value] of Object.entries(perRequest) as [ClientName, number][]) {
+    cells[client] = { text: `${fmt(value / 1000, 0)} k` };
+  }
+  const floor = perRequest.fetch;
+  const vs = (client: ClientName) => {
+    const value = perRequest[client];
+    return value === undefined || !floor ? "—" : `${fmt(value / floor, 2)}×`;
+  };
+  rows.push({
+    id,
+    figure,
+    cells,
+    target: "(CPU targets, counted)",
+    versus: { ours: vs("elevenlabs-fetch"), fetchPath: vs("elevenlabs-fetch/fetch"), sdk: vs("official-sdk") },
+  });
+  notes.push(
+    `instructions: guarded fetch ${vs("fetch-guarded")}, bare node:http ${vs("node-http")} of bare fetch; ` +
+      `one count per contender (repeatable to about 0.1 %), the server not counted`,
+  );
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg();
@@ -728,6 +803,7 @@ async function main(): Promise<void> {
     await bundleRows();
     await coldImportRows();
     await requestRows(server.url);
+    await instructionRow(server.url);
     await typecheckRow();
     await codegenRow();
   } finally {

@@ -20,7 +20,10 @@ export type ClientName =
 
 export type Task =
   /** Each load in turn, then the time to first chunk: one process per contender and run. */
-  { kind: "suite"; loads: Load[]; ttfb: { requests: number; warmup: number } } | { kind: "rss"; bytes: number };
+  | { kind: "suite"; loads: Load[]; ttfb: { requests: number; warmup: number } }
+  | { kind: "rss"; bytes: number }
+  /** Only `requests` requests of 64 KiB, one at a time: run under callgrind, which counts the instructions. */
+  | { kind: "count"; requests: number };
 
 export interface WorkerInput {
   client: ClientName;
@@ -225,6 +228,10 @@ async function run(input: WorkerInput): Promise<WorkerOutput> {
         out[loadKey("rps", one)] = requestsPerSecond;
       }
       return { ...out, ...(await timeToFirstChunk(convert, task.ttfb)) };
+    }
+    case "count": {
+      for (let i = 0; i < task.requests; i++) await fetchAll(convert, "bytes-65536", 65536);
+      return { ok: true };
     }
     case "rss": {
       await fetchAll(convert, "bytes-65536", 65536);

@@ -21,10 +21,14 @@ const SLOW = [
   "test/client/regenerate.test.ts",
   "test/cli/signals.test.ts",
   "test/cli/targets.test.ts",
+  "test/cli/realtime.test.ts",
+  "test/cli/realtime-process.test.ts",
   "test/mock/deps.test.ts",
   "test/mock/realtime-backpressure.test.ts",
   "test/contract/differential.test.ts",
   "test/long-form/model-limit-lookup.test.ts",
+  "test/realtime/llm.test.ts",
+  "test/realtime/backpressure.test.ts",
 ];
 const INTEGRATION = [
   "test/bench/**/*.test.ts",

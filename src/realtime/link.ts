@@ -49,6 +49,11 @@ export interface LinkHandlers {
 }
 
 const OPEN = 1;
+/**
+ * Characters of text that may be sent ahead of the alignment that comes back: twice the largest chunk-length schedule
+ * entry the API takes (500), so that the API always has the text its schedule waits for.
+ */
+export const MAX_AHEAD = 1000;
 /** Where the close event has no code (a runtime that leaves it out): the connection ended without a close frame. */
 const ABNORMAL = 1006;
 
@@ -95,8 +100,9 @@ export class Link {
   // The idle timeout: "off", "next" (until the next audio message), "end" (until the session ends).
   #due: "off" | "next" | "end" = "off";
   #timer: ReturnType<typeof setTimeout> | undefined;
-  // Backpressure: audio bytes received and not read yet.
+  // Backpressure: audio bytes received and not read yet, and characters sent whose alignment has not come back.
   #buffered = 0;
+  #ahead = 0;
   #paused = false;
   #waiters: (() => void)[] = [];
 
@@ -336,9 +342,30 @@ export class Link {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  /** Resolves when the audio waiting unread is within the bound (at once when it is, or when the session ended). */
+  /** `characters` of text went out. */
+  sent(characters: number): void {
+    this.#ahead += characters;
+  }
+
+  /**
+   * The alignment of `characters` came back (undefined: an audio message without alignment, so what is ahead cannot
+   * be told, and no longer holds text back).
+   */
+  aligned(characters: number | undefined): void {
+    this.#ahead = characters === undefined ? 0 : Math.max(0, this.#ahead - characters);
+    if (this.#ahead <= MAX_AHEAD && this.#buffered <= this.#settings.maxBufferedBytes) {
+      for (const wake of this.#waiters.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Resolves when more text may go out (at once when it may, or when the session has ended): while the audio waiting
+   * unread is over the bound, or the text sent is more than MAX_AHEAD characters ahead of the alignment received
+   * (text the API has yet to speak, whose audio would arrive however slowly it is read), text waits.
+   */
   room(): Promise<void> {
-    if (this.#buffered <= this.#settings.maxBufferedBytes || this.#ended !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    const full = this.#buffered > this.#settings.maxBufferedBytes || this.#ahead > MAX_AHEAD;
+    if (!full || this.#ended !== undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve)).then(() => this.room());
   }
 }

@@ -174,6 +174,7 @@ export class Track {
     if (alignment) chunk.alignment = alignment;
     if (normalized) chunk.normalizedAlignment = normalized;
     if (alignment) this.#timeline?.push(alignment);
+    this.link.aligned(alignment?.characters.length);
     this.#items.push(chunk);
     this.link.hold(audio.length);
     this.#wake?.();
@@ -326,7 +327,9 @@ export class RealtimeSession implements AsyncIterable<RealtimeChunk> {
       await this.#link.room();
       this.#usable("send");
       const out = this.#chunker.push(text);
-      if (out !== undefined) this.#link.send({ text: out } satisfies SendText);
+      if (out === undefined) return;
+      this.#link.send({ text: out } satisfies SendText);
+      this.#link.sent([...out].length);
     });
   }
 
@@ -336,6 +339,7 @@ export class RealtimeSession implements AsyncIterable<RealtimeChunk> {
       this.#usable("flush");
       const text = this.#chunker.drain();
       this.#link.send({ text: text ?? " ", flush: true } satisfies SendText);
+      this.#link.sent(text === undefined ? 1 : [...text].length);
       if (text !== undefined) this.#link.due("next");
     });
   }
@@ -349,7 +353,10 @@ export class RealtimeSession implements AsyncIterable<RealtimeChunk> {
       if (this.#closing || this.#link.ended !== undefined) return;
       this.#closing = true;
       const text = this.#chunker.drain();
-      if (text !== undefined) this.#link.send({ text, flush: true } satisfies SendText);
+      if (text !== undefined) {
+        this.#link.send({ text, flush: true } satisfies SendText);
+        this.#link.sent([...text].length);
+      }
       this.#link.send({ text: "" } satisfies CloseConnection);
       this.#link.due("end");
     });
@@ -463,11 +470,15 @@ export class MultiContextSession {
     return context;
   }
 
-  /** Ends every context (each one's audio goes on to its `isFinal`), then the socket. Resolves once sent. */
+  /**
+   * Ends every context: the text each holds is flushed (the API drops what is not), then `close_socket`; each
+   * context's audio goes on to its `isFinal`, then the socket closes. Resolves once sent.
+   */
   close(): Promise<void> {
     return this.run(() => {
       if (this.#closing || this.#link.ended !== undefined) return;
       this.#closing = true;
+      for (const context of this.#contexts.values()) context.drain(this.#link);
       this.#link.send({ close_socket: true } satisfies CloseSocket);
       this.#link.due("end");
     });
@@ -521,7 +532,9 @@ export class RealtimeContext implements AsyncIterable<RealtimeChunk> {
       await link.room();
       if (link.ended) throw link.ended;
       const out = this.#chunker.push(text);
-      if (out !== undefined) link.send({ text: out, context_id: this.contextId } satisfies SendTextMulti);
+      if (out === undefined) return;
+      link.send({ text: out, context_id: this.contextId } satisfies SendTextMulti);
+      link.sent([...out].length);
     });
   }
 
@@ -530,7 +543,10 @@ export class RealtimeContext implements AsyncIterable<RealtimeChunk> {
     return this.#op("flush", (link) => {
       const text = this.#chunker.drain();
       link.send({ context_id: this.contextId, text: text ?? "", flush: true } satisfies FlushContext);
-      if (text !== undefined) link.due("next");
+      if (text !== undefined) {
+        link.sent([...text].length);
+        link.due("next");
+      }
     });
   }
 
@@ -547,14 +563,23 @@ export class RealtimeContext implements AsyncIterable<RealtimeChunk> {
    */
   close(): Promise<void> {
     return this.#op("close", (link) => {
-      this.#closed = true;
-      const text = this.#chunker.drain();
-      if (text !== undefined) {
-        link.send({ context_id: this.contextId, text, flush: true } satisfies FlushContext);
-      }
+      this.drain(link);
       link.send({ context_id: this.contextId, close_context: true } satisfies CloseContext);
       link.due("next");
     });
+  }
+
+  /** @internal Flushes what the context holds, here and in the API's buffer, and takes no more text. */
+  drain(link: Link): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const text = this.#chunker.drain();
+    link.send({
+      context_id: this.contextId,
+      ...(text === undefined ? {} : { text }),
+      flush: true,
+    } satisfies FlushContext);
+    if (text !== undefined) link.sent([...text].length);
   }
 
   /** This context's audio as one stream, with its alignment. Read it, or iterate the context: one of them, once. */

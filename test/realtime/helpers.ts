@@ -4,10 +4,10 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import WebSocket from "ws";
 import type { Alignment } from "../../src/captions.ts";
 import type { RecordedRequest } from "../../src/mock/index.ts";
-import type { WebSocketConstructor } from "../../src/realtime/types.ts";
+
+export { browserLikeWebSocket } from "../../scripts/measure/realtime.ts";
 
 export const VOICE = "JBFqnCBsd6RMkjVDRZzb";
 
@@ -21,33 +21,6 @@ export async function* llm(text: string, ms: number, signal?: AbortSignal): Asyn
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     if (signal?.aborted) return;
   }
-}
-
-/** A word at a time, one every `ms`, as a chat model streams it ("Hello", " world", …). */
-export async function* wordsEvery(text: string, ms: number): AsyncGenerator<string> {
-  for (const word of text.split(/(?=\s)/)) {
-    yield word;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
-}
-
-/**
- * `ws`'s WebSocket as a browser's behaves: `new WebSocket(url, { headers })` throws a SyntaxError (a browser takes the
- * object for a subprotocol), and it cannot pause. `opened` lists the URLs it connected to.
- */
-export function browserLikeWebSocket(): { WebSocket: WebSocketConstructor; opened: string[] } {
-  const opened: string[] = [];
-  class BrowserWebSocket extends WebSocket {
-    constructor(url: string, protocols?: unknown) {
-      if (protocols !== undefined && (typeof protocols !== "string" || !/^[\w.-]+$/.test(protocols))) {
-        throw Object.assign(new Error(`The subprotocol '${String(protocols)}' is invalid.`), { name: "SyntaxError" });
-      }
-      super(url);
-      opened.push(url);
-    }
-  }
-  Object.defineProperties(BrowserWebSocket.prototype, { pause: { value: undefined }, resume: { value: undefined } });
-  return { WebSocket: BrowserWebSocket as unknown as WebSocketConstructor, opened };
 }
 
 /**

@@ -5,9 +5,14 @@
 import { delimiter, join } from "node:path";
 
 import { chunks, type AudioSource } from "../core/chunks.js";
-import { ElevenLabsError } from "../core/errors.js";
+import { ElevenLabsAbortError, ElevenLabsError } from "../core/errors.js";
 
 export type { AudioSource };
+
+export interface PlayOptions {
+  /** Stops playback: the player is killed, and play() rejects with an `ElevenLabsAbortError`. */
+  signal?: AbortSignal | undefined;
+}
 
 interface Player {
   command: string;
@@ -61,8 +66,37 @@ export async function findPlayer(): Promise<Player> {
   throw new PlayerNotFoundError();
 }
 
-async function pipeTo(player: Player, audio: AudioSource): Promise<void> {
+/**
+ * The chunks of a source, one at a time; `leave()` releases it, and cancels it when it did not end. A ReadableStream
+ * is read through its own reader, whose cancel() also ends a read that is waiting.
+ */
+function pull(audio: AudioSource): {
+  next(): Promise<IteratorResult<Uint8Array, unknown>>;
+  leave(finished: boolean): Promise<void>;
+} {
+  if (typeof (audio as ReadableStream).getReader === "function") {
+    const reader = (audio as ReadableStream<Uint8Array>).getReader();
+    return {
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
+      leave: async (finished) => {
+        if (!finished) await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+      },
+    };
+  }
+  const iterator = chunks(audio)[Symbol.asyncIterator]();
+  return {
+    next: () => iterator.next(),
+    leave: async (finished) => {
+      if (!finished) void iterator.return(undefined).catch(() => undefined); // queued behind a read that waits
+    },
+  };
+}
+
+async function pipeTo(player: Player, audio: AudioSource, signal: AbortSignal | undefined): Promise<void> {
+  const aborted = (): ElevenLabsAbortError => new ElevenLabsAbortError("play() was aborted", { cause: signal?.reason });
   const { spawn } = await import("node:child_process");
+  if (signal?.aborted) throw aborted();
   const child = spawn(player.command, player.args, { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -75,25 +109,47 @@ async function pipeTo(player: Player, audio: AudioSource): Promise<void> {
   });
   child.stdin.on("error", () => undefined); // the player quit early; `exited` reports why
   const gone = exited.then(
-    () => true,
-    () => true,
+    () => undefined,
+    () => undefined,
   );
   let quit = false;
   void gone.then(() => (quit = true));
+  const kill = (): void => void child.kill();
+  signal?.addEventListener("abort", kill, { once: true });
+  // Chunks go to the player as they come. A player that quits (or is killed) ends the loop, even while the source
+  // waits for its next chunk, and the source is cancelled.
+  const source = pull(audio);
+  let finished = false;
   try {
-    for await (const chunk of chunks(audio)) {
-      if (quit) break;
-      if (!child.stdin.write(chunk)) await Promise.race([new Promise((r) => child.stdin.once("drain", r)), gone]);
+    for (;;) {
+      const next = await Promise.race([source.next(), gone]);
+      if (quit || !next || next.done) {
+        finished = next?.done === true;
+        break;
+      }
+      if (!child.stdin.write(next.value)) await Promise.race([new Promise((r) => child.stdin.once("drain", r)), gone]);
     }
   } finally {
     child.stdin.end();
+    await source.leave(finished);
   }
-  await exited;
+  try {
+    await exited;
+  } catch (error) {
+    if (signal?.aborted) throw aborted();
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", kill);
+  }
+  if (signal?.aborted) throw aborted();
 }
 
-/** Play audio to the end through mpv or ffplay. Resolves when playback finishes. */
-export async function play(audio: AudioSource): Promise<void> {
-  await pipeTo(await findPlayer(), audio);
+/**
+ * Play audio to the end through mpv or ffplay, as it arrives. Resolves when playback finishes; rejects with an
+ * `ElevenLabsAbortError` when `signal` aborts (the player is stopped).
+ */
+export async function play(audio: AudioSource, options: PlayOptions = {}): Promise<void> {
+  await pipeTo(await findPlayer(), audio, options.signal);
 }
 
 /** The official SDK's name for playing while the audio streams in: play() already pipes chunks as they arrive. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { play, PlayerNotFoundError, stream } from "../../src/node/index.ts";
+import { ElevenLabsAbortError, play, PlayerNotFoundError, stream } from "../../src/node/index.ts";
 import { fakePlayers } from "../helpers/fake-players.ts";
 
 const BYTES = Uint8Array.from({ length: 3000 }, (_, i) => i % 251);
@@ -63,5 +63,23 @@ describe("play() and stream() in Node", () => {
     const players = await fakePlayers(["mpv"], 3);
     vi.stubEnv("PATH", players.bin);
     await expect(play(BYTES)).rejects.toThrow(/exited with code 3/);
+  });
+
+  it("stops the player when its signal aborts, even while the source waits for its next chunk", async () => {
+    const players = await fakePlayers(["mpv"]);
+    vi.stubEnv("PATH", players.bin);
+    let cancelled = false;
+    const waiting = new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(BYTES),
+      cancel: () => void (cancelled = true),
+    });
+    const stop = new AbortController();
+    const playing = play(waiting, { signal: stop.signal });
+    setTimeout(() => stop.abort(), 100);
+    const started = Date.now();
+    await expect(playing).rejects.toBeInstanceOf(ElevenLabsAbortError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(cancelled).toBe(true);
+    await expect(play(BYTES, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ElevenLabsAbortError);
   });
 });

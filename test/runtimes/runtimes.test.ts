@@ -1,5 +1,6 @@
-// The built package, packed and installed as a user gets it, completes a convert under Node 20, Node 22, Deno and Bun,
-// and bundles for the browser without anything from Node.
+// The built package, packed and installed as a user gets it, completes a convert and a realtime session (streamInput
+// over the stream-input WebSocket) under Node 20, Node 22, Deno and Bun, and bundles for the browser without anything
+// from Node.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -34,6 +35,11 @@ let mock: MockServer;
 let dir: string;
 let consumer: string;
 
+const DENO_ARGS = ["run", "--cached-only", "--no-lock", "--allow-net", "--allow-env", "--allow-read"];
+const denoEnv = () => ({ DENO_DIR: join(dir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1" });
+const BUN_ARGS = ["--no-install", "run"];
+const BUN_ENV = { DO_NOT_TRACK: "1" };
+
 beforeAll(async () => {
   mock = await startMockServer({ engine: "tone" });
   // Outside the project: no tsconfig.json (with its `paths` to src/), package.json or node_modules above it, as in a
@@ -51,6 +57,7 @@ beforeAll(async () => {
   });
   await copyFile(join(import.meta.dirname, "convert.mjs"), join(consumer, "convert.mjs"));
   await copyFile(join(import.meta.dirname, "browser-entry.mjs"), join(consumer, "browser-entry.mjs"));
+  await copyFile(join(import.meta.dirname, "realtime.mjs"), join(consumer, "realtime.mjs"));
 }, 60_000);
 
 afterAll(async () => {
@@ -67,7 +74,12 @@ interface Result {
   contentType: string;
 }
 
-async function convertWith(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
+async function convertWith(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  script = "convert.mjs",
+): Promise<Result> {
   const env = {
     ...process.env,
     ELEVENLABS_API_KEY: "runtime-key",
@@ -75,7 +87,7 @@ async function convertWith(command: string, args: string[], extraEnv: Record<str
     NO_COLOR: "1",
     ...extraEnv,
   };
-  const { stdout } = await run(command, args, { cwd: consumer, env, timeout: 30_000 });
+  const { stdout } = await run(command, [...args, script], { cwd: consumer, env, timeout: 30_000 });
   const line = stdout.trim().split("\n").at(-1) ?? "";
   return JSON.parse(line) as Result;
 }
@@ -102,7 +114,7 @@ function check(result: Result, runtime: string): void {
 
 describe("the packed package on other runtimes", () => {
   it(`Node ${process.versions.node} (the current node)`, async () => {
-    const result = await convertWith(process.execPath, ["convert.mjs"]);
+    const result = await convertWith(process.execPath, []);
     expect(result.version).toBe(process.versions.node);
     check(result, "node");
   });
@@ -116,7 +128,7 @@ describe("the packed package on other runtimes", () => {
       if (!existsSync(NODE22)) {
         throw new Error(`no Node 22 binary at ${NODE22}. Set NODE22_BIN, or unpack it from npm with: ${NODE22_HELP}`);
       }
-      const result = await convertWith(NODE22, ["convert.mjs"]);
+      const result = await convertWith(NODE22, []);
       expect(result.version).toMatch(/^22\./);
       check(result, "node");
     },
@@ -129,18 +141,12 @@ describe("the packed package on other runtimes", () => {
       throw new Error(`no Deno binary at ${DENO}. Set DENO_BIN, or unpack it from npm with: ${DENO_HELP}`);
     // Deno uses the consumer's package.json and node_modules as they are (--cached-only: it fails rather than
     // download anything), and resolves the package's `exports` with the deno/node/import conditions.
-    const result = await convertWith(
-      DENO,
-      ["run", "--cached-only", "--no-lock", "--allow-net", "--allow-env", "--allow-read", "convert.mjs"],
-      { DENO_DIR: join(dir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1" },
-    );
+    const result = await convertWith(DENO, DENO_ARGS, denoEnv());
     check(result, "deno");
   });
 
   it("Bun", async () => {
-    const result = await convertWith(join(BIN, "bun"), ["--no-install", "run", "convert.mjs"], {
-      DO_NOT_TRACK: "1",
-    });
+    const result = await convertWith(join(BIN, "bun"), BUN_ARGS, BUN_ENV);
     check(result, "bun");
   });
 
@@ -169,5 +175,73 @@ describe("the packed package on other runtimes", () => {
     expect(code).not.toMatch(/\bfrom\s*["']node:|\bimport\s*\(\s*["']node:|\brequire\s*\(\s*["']node:/);
     const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
     expect(imports).toEqual([]);
+  });
+});
+
+interface RealtimeResult extends Partial<Result> {
+  text?: string;
+  globalWebSocket?: boolean;
+  characters?: string;
+  error?: string;
+  message?: string;
+  installCommand?: string;
+}
+
+const realtimeWith = (command: string, args: string[], env: Record<string, string> = {}) =>
+  convertWith(command, args, env, "realtime.mjs") as Promise<RealtimeResult>;
+
+/** A realtime session's audio and alignment, and the socket the server saw: the key in the handshake's header. */
+function checkRealtime(result: RealtimeResult, runtime: string): void {
+  console.log(`${runtime} ${result.version}: realtime ${JSON.stringify(result).slice(0, 200)}`);
+  expect(result.error, result.message).toBeUndefined();
+  expect(result.runtime).toBe(runtime);
+  expect(result.bytes).toBeGreaterThan(1000);
+  expect(result.contentType).toBe("audio/mpeg");
+  expect(result.characters).toBe(`${result.text} `);
+  const sent = (r: (typeof mock.requests)[number]) =>
+    ((r.socket?.received ?? []) as { text?: string }[]).map((m) => m.text ?? "").join("");
+  const socket = mock.requests.find((r) => sent(r).includes(result.text!));
+  expect(socket, "the server saw no socket with the text").toBeDefined();
+  expect(socket!.headers["xi-api-key"]).toBe("[redacted]");
+  expect(socket!.socket!.received[0]).toEqual({ text: " " });
+  expect(socket!.socket!.closeCode).toBe(1000);
+}
+
+describe("a realtime session (streamInput) on each runtime", () => {
+  it(`Node ${process.versions.node}: without ws a MissingDependencyError naming the command; with ws, a session`, async () => {
+    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function") {
+      return console.warn("this Node has a WebSocket: the ws fallback is not used here");
+    }
+    const missing = await realtimeWith(process.execPath, []);
+    expect(missing).toMatchObject({ error: "MissingDependencyError", installCommand: "npm install ws" });
+    expect(missing.message).toMatch(/npm install ws/);
+    // ws from npm's cache (the project's own install filled it), as `npm install ws` gives it.
+    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "ws@^8"], {
+      cwd: consumer,
+    });
+    const result = await realtimeWith(process.execPath, []);
+    expect(result.globalWebSocket).toBe(false);
+    checkRealtime(result, "node");
+  });
+
+  const node22Missing = !existsSync(NODE22) && !process.env.CI;
+  it.skipIf(node22Missing)("Node 22: its own WebSocket, the key in the handshake's header", async () => {
+    const result = await realtimeWith(NODE22, []);
+    expect(result.version).toMatch(/^22\./);
+    expect(result.globalWebSocket).toBe(true);
+    checkRealtime(result, "node");
+  });
+
+  const denoMissing = !existsSync(DENO) && !process.env.CI;
+  it.skipIf(denoMissing)("Deno: its own WebSocket, the key in the handshake's header", async () => {
+    const result = await realtimeWith(DENO, DENO_ARGS, denoEnv());
+    expect(result.globalWebSocket).toBe(true);
+    checkRealtime(result, "deno");
+  });
+
+  it("Bun: its own WebSocket, the key in the handshake's header", async () => {
+    const result = await realtimeWith(join(BIN, "bun"), BUN_ARGS, BUN_ENV);
+    expect(result.globalWebSocket).toBe(true);
+    checkRealtime(result, "bun");
   });
 });

@@ -4,7 +4,7 @@ import { dirname, extname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { ElevenLabsClient } from "../client.js";
 import type { AudioMetadata } from "../audio.js";
-import { toSrt, toWebVtt, words } from "../captions.js";
+import { toSrt, toWebVtt, words, type Alignment } from "../captions.js";
 import { ElevenLabsError } from "../core/errors.js";
 import { parseFormat } from "../format.js";
 import { convertLongForm, maxCharactersFor, splitText, type TimedAudioStream } from "../long-form.js";
@@ -161,6 +161,69 @@ async function openSubtitles(path: string, audioOut: string): Promise<SubtitleOu
 /** Lines of the form `00:00:01.250 --> 00:00:02.000`: one per caption, in WebVTT and SRT alike. */
 const countCaptions = (text: string): number => text.match(/^\d+:\d\d:\d\d[.,]\d{3} --> /gm)?.length ?? 0;
 
+/**
+ * The audio's output and the captions' (with `subtitles`), opened before anything is sent: a bad path costs nothing.
+ * `commit()` writes the captions and gives both files their names, together; `remove()` leaves neither partial file.
+ */
+export interface Outputs {
+  /** The audio's file, or undefined for stdout (`-`). */
+  audio: { file: string; partial?: string; handle: FileHandle } | undefined;
+  subtitles: SubtitleOutput | undefined;
+  /** Where the audio goes: the partial file's write stream, or `stdout`. */
+  sink(stdout: Writable): Writable;
+  /** Once the audio is complete: writes the captions of `alignment` (when asked for), then renames both files. */
+  commit(alignment: () => Promise<Alignment>, stdout: Writable): Promise<SpeakResult["subtitles"]>;
+  remove(): Promise<void>;
+}
+
+export async function openOutputs(out: string, subtitlesPath: string | undefined): Promise<Outputs> {
+  const audio = out === "-" ? undefined : await openOutput(out);
+  let subtitles: SubtitleOutput | undefined;
+  const remove = async () => {
+    for (const o of [audio, subtitles]) {
+      if (!o || !("handle" in o)) continue;
+      await o.handle.close().catch(() => undefined);
+      if (o.partial) await rm(o.partial, { force: true });
+    }
+  };
+  if (subtitlesPath !== undefined) {
+    try {
+      subtitles = await openSubtitles(subtitlesPath, out);
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+  }
+  return {
+    audio,
+    subtitles,
+    sink: (stdout) => (audio ? audio.handle.createWriteStream() : stdout),
+    remove,
+    async commit(alignment, stdout) {
+      let written: SpeakResult["subtitles"];
+      // The captions, once the audio is complete: written before either file takes its name, so both or neither do.
+      if (subtitles) {
+        const timed = await alignment();
+        const text = subtitles.format === "srt" ? toSrt(words(timed)) : toWebVtt(words(timed));
+        if (subtitles.toStdout) {
+          await new Promise<void>((done, fail) => stdout.write(text, (error) => (error ? fail(error) : done())));
+        } else {
+          await subtitles.handle.writeFile(text);
+          await subtitles.handle.close();
+        }
+        written = {
+          file: subtitles.toStdout ? "-" : subtitles.file,
+          format: subtitles.format,
+          captions: countCaptions(text),
+        };
+      }
+      if (audio?.partial) await rename(audio.partial, audio.file);
+      if (subtitles && !subtitles.toStdout && subtitles.partial) await rename(subtitles.partial, subtitles.file);
+      return written;
+    },
+  };
+}
+
 /** Synthesise to a file (written to a temporary name, renamed when complete: never a truncated file). */
 export async function speak(client: ElevenLabsClient, options: SpeakOptions): Promise<SpeakResult> {
   const started = Date.now();
@@ -184,27 +247,12 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
 
   // The outputs are checked (and the partial files created) before any request: a bad path costs nothing.
   const toStdout = options.out === "-";
-  const output = toStdout ? undefined : await openOutput(options.out);
-  let subtitles: SubtitleOutput | undefined;
-  const removePartials = async () => {
-    for (const o of [output, subtitles]) {
-      if (!o || !("handle" in o)) continue;
-      await o.handle.close().catch(() => undefined);
-      if (o.partial) await rm(o.partial, { force: true });
-    }
-  };
-  if (options.subtitles !== undefined) {
-    try {
-      subtitles = await openSubtitles(options.subtitles, options.out);
-    } catch (error) {
-      await removePartials();
-      throw error;
-    }
-  }
+  const outputs = await openOutputs(options.out, options.subtitles);
+  const stdout = options.stdout ?? process.stdout;
   const ogg = parseFormat(options.outputFormat).codec === "opus" ? new OggOpusDuration() : undefined;
   // What each response said about itself (request id, cost, type): one for short text, one per chunk for long text.
   const seen: AudioMetadata[] = [];
-  let captions: string | undefined;
+  let captions: SpeakResult["subtitles"];
   try {
     let audio: ReadableStream<Uint8Array>;
     if (long || timed) {
@@ -226,7 +274,7 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
       seen.push(single);
     }
     report(); // the request is under way (long-form's were checked and started): nothing received yet
-    const sink = output ? output.handle.createWriteStream() : (options.stdout ?? process.stdout);
+    const sink = outputs.sink(stdout);
     await audio
       .pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
@@ -242,23 +290,9 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
         preventClose: toStdout,
         ...(options.abortSignal ? { signal: options.abortSignal } : {}),
       });
-    // The captions, once the audio is complete: written before either file takes its name, so that both or neither do.
-    if (subtitles) {
-      const alignment = await (audio as TimedAudioStream).alignment();
-      const text = subtitles.format === "srt" ? toSrt(words(alignment)) : toWebVtt(words(alignment));
-      captions = text;
-      if (subtitles.toStdout) {
-        const out = options.stdout ?? process.stdout;
-        await new Promise<void>((done, fail) => out.write(text, (error) => (error ? fail(error) : done())));
-      } else {
-        await subtitles.handle.writeFile(text);
-        await subtitles.handle.close();
-      }
-    }
-    if (output?.partial) await rename(output.partial, output.file);
-    if (subtitles && !subtitles.toStdout && subtitles.partial) await rename(subtitles.partial, subtitles.file);
+    captions = await outputs.commit(() => (audio as TimedAudioStream).alignment(), stdout);
   } catch (error) {
-    await removePartials();
+    await outputs.remove();
     throw options.abortSignal?.aborted && options.abortSignal.reason instanceof Error
       ? options.abortSignal.reason
       : error;
@@ -268,7 +302,7 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
   report();
 
   const result: SpeakResult = {
-    file: output?.file ?? "-",
+    file: outputs.audio?.file ?? "-",
     bytes: progress.bytes,
     durationSeconds: ogg?.seconds() ?? estimateDuration(options.outputFormat, progress.bytes),
     format: options.outputFormat,
@@ -283,12 +317,6 @@ export async function speak(client: ElevenLabsClient, options: SpeakOptions): Pr
   }
   const type = seen.find((m) => m.contentType)?.contentType;
   if (type) result.contentType = type;
-  if (subtitles && captions !== undefined) {
-    result.subtitles = {
-      file: subtitles.toStdout ? "-" : subtitles.file,
-      format: subtitles.format,
-      captions: countCaptions(captions),
-    };
-  }
+  if (captions) result.subtitles = captions;
   return result;
 }

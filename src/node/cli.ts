@@ -8,19 +8,30 @@ import { ElevenLabsClient } from "../client.js";
 import {
   AuthenticationError,
   QuotaExceededError,
+  RealtimeError,
   ConnectionError,
   ElevenLabsAbortError,
   ElevenLabsError,
   ElevenLabsTimeoutError,
+  MissingDependencyError,
   UnprocessableEntityError,
   ValidationError,
 } from "../core/errors.js";
 import { LongFormChunkError } from "../long-form.js";
-import { MissingDependencyError, SPEECH_PACKAGE, WEBSOCKET_PACKAGE } from "../mock/deps.js";
+import { SPEECH_PACKAGE, WEBSOCKET_PACKAGE } from "../mock/deps.js";
 import { checkOutputFormat } from "../text-to-speech.js";
 import { DEFAULT_OUTPUT_FORMAT } from "../defaults.js";
+import { parseFormat } from "../format.js";
 import { findPlayer, play, PlayerNotFoundError } from "./play.js";
 import { extensionFor, OutputPathError, speak, subtitleFormatFor, type SpeakProgress } from "./speak.js";
+import {
+  ArrivingText,
+  NoTextError,
+  NotTextError,
+  speakRealtime,
+  type FirstAudio,
+  type RealtimeSpeakResult,
+} from "./speak-realtime.js";
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, api: 3, network: 4, sigint: 130, sigterm: 143 } as const;
 
@@ -43,7 +54,13 @@ speak options:
       --subtitles FILE also write captions of what is said: WebVTT for FILE.vtt, SRT for FILE.srt, or - for WebVTT
                        on stdout (not with -o -). Timed by the synthesis (with-timestamps requests; not for Opus
                        formats); checked before the request, written to FILE.partial and renamed with the audio.
-      --play           play the audio afterwards (needs mpv or ffplay)
+      --play           play the audio afterwards (needs mpv or ffplay); with --realtime, as it arrives
+      --realtime       send the text over the realtime WebSocket as it arrives (with -, stdin as it is written,
+                       without waiting for its end) and write (or play) the audio as it comes; prints the time to
+                       the first audio. --subtitles are timed by the alignment the API sends with the audio
+      --auto-mode      (--realtime) the API generates at each sentence, not once about 120 characters are in
+      --inactivity-timeout SECONDS
+                       (--realtime) how long the API waits for more text before it closes, 1 to 180 (default 20)
       --json           print the result as JSON on stdout (on stderr when stdout carries the audio or captions);
                        an error is printed as {"error": {"name", "message", "statusCode", "requestId"}}
       --base-url URL   API address (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
@@ -73,6 +90,7 @@ Examples:
   npx elevenlabs-fetch speak "Phone call audio" --format ulaw_8000 -o call.ulaw --json
   npx elevenlabs-fetch speak "Piped" -o - | mpv -
   npx elevenlabs-fetch speak "With captions." -o talk.mp3 --subtitles talk.vtt
+  my-llm | npx elevenlabs-fetch speak - --realtime --play     # speak a token stream as it is written
 
   # offline: the local server in one terminal, the client in another
   npx elevenlabs-fetch mock --port 8787
@@ -111,6 +129,10 @@ const CLI_NAMES: Record<string, string> = {
   "request.modelId": "--model",
   "request.seed": "--seed",
   voiceId: "--voice",
+  "options.outputFormat": "--format",
+  "options.modelId": "--model",
+  "options.seed": "--seed",
+  "options.inactivityTimeout": "--inactivity-timeout",
   baseUrl: "--base-url",
   fault: "--fault",
   engine: "--engine",
@@ -236,6 +258,9 @@ const SPEAK_OPTIONS = {
   format: { type: "string" },
   seed: { type: "string" },
   play: { type: "boolean" },
+  realtime: { type: "boolean" },
+  "auto-mode": { type: "boolean" },
+  "inactivity-timeout": { type: "string" },
   subtitles: { type: "string" },
   json: { type: "boolean" },
   "base-url": { type: "string" },
@@ -272,7 +297,108 @@ function jsonStream(io: Io, stdoutTaken: boolean) {
   return stdoutTaken ? io.stderr : io.stdout;
 }
 
+/** The --realtime options: refused without --realtime; --inactivity-timeout's seconds, checked. */
+function checkRealtimeOptions(
+  values: { "auto-mode"?: boolean | undefined; "inactivity-timeout"?: string | undefined },
+  realtime: boolean,
+): number | undefined {
+  for (const name of ["auto-mode", "inactivity-timeout"] as const) {
+    if (values[name] !== undefined && !realtime) {
+      throw new UsageError(`--${name} is an option of the realtime WebSocket: add --realtime, or leave it out`);
+    }
+  }
+  const seconds = values["inactivity-timeout"];
+  if (seconds === undefined) return undefined;
+  if (!/^\d+$/.test(seconds) || Number(seconds) < 1 || Number(seconds) > 180) {
+    throw new UsageError(`--inactivity-timeout must be a whole number of seconds from 1 to 180, got ${seconds}`);
+  }
+  return Number(seconds);
+}
+
+/** The end of the "Wrote …" line for --realtime: the time to the first audio. */
+function realtimeSummary(result: RealtimeSpeakResult, fromStdin: boolean): string {
+  const afterText = fromStdin
+    ? `, ${result.firstAudioAfterTextMs} ms after the first text; the text ended at ${result.textEndedMs} ms`
+    : "";
+  return ` (realtime: first audio after ${result.timeToFirstAudioMs} ms${afterText})`;
+}
+
+/** A library name in a message, as the CLI names it (or nothing, where the CLI has no option for it). */
+const cliWords = (message: string): string =>
+  message.replace(/ \((idleTimeoutInSeconds|timeoutInSeconds)\)/g, "").replace(/^stream-input:? /, "");
+
+/** Why the API closed a socket, as its last message said: "1008 invalid_api_key: Invalid API key". */
+function closeReason(error: ElevenLabsError): string {
+  const said = (error.body ?? {}) as { message?: unknown; error?: unknown; code?: unknown };
+  if (typeof said.error !== "string") return cliWords(error.message);
+  const code = typeof said.code === "number" ? `${said.code} ` : "";
+  return `${code}${said.error}${typeof said.message === "string" && said.message ? `: ${said.message}` : ""}`;
+}
+
+/**
+ * What a --realtime failure means, in one line, or undefined when explain() says it as for HTTP. `opened`: the socket
+ * had opened, so a connection that ends is a drop in the middle, not a failure to reach the API.
+ */
+function explainRealtime(
+  error: unknown,
+  baseUrl: string,
+  opened: boolean,
+): { message: string; code: number } | undefined {
+  if (error instanceof NoTextError) return { message: `Nothing to say: ${error.message}.`, code: EXIT.usage };
+  if (error instanceof NotTextError)
+    return { message: `Cannot read the text: ${error.message}.`, code: EXIT.unexpected };
+  if (
+    !(error instanceof ElevenLabsError) ||
+    error instanceof ValidationError ||
+    error instanceof MissingDependencyError
+  ) {
+    return undefined;
+  }
+  if (error.statusCode === 403) {
+    // A refused handshake says no more than its status: the key, or a model the WebSockets do not serve.
+    return {
+      message:
+        "The API refused the WebSocket (403 Forbidden): check ELEVENLABS_API_KEY, and --model (not every model is " +
+        "served over WebSockets).",
+      code: EXIT.api,
+    };
+  }
+  if (error instanceof AuthenticationError && !(error instanceof QuotaExceededError)) {
+    return {
+      message: `The API refused the key (${closeReason(error)}). Check ELEVENLABS_API_KEY.`,
+      code: EXIT.api,
+    };
+  }
+  if (error instanceof RealtimeError) {
+    if (error.errorType === "input_timeout_exceeded") {
+      return {
+        message:
+          `The API closed the socket: no text came for too long (${error.closeCode} input_timeout_exceeded). ` +
+          "--inactivity-timeout lets it wait up to 180 s.",
+        code: EXIT.api,
+      };
+    }
+    return { message: `The API closed the socket before the end of the audio (${closeReason(error)})`, code: EXIT.api };
+  }
+  if (error instanceof ElevenLabsTimeoutError) {
+    return { message: `Timed out talking to ${baseUrl}: ${cliWords(error.message)}`, code: EXIT.network };
+  }
+  if (error instanceof ConnectionError) {
+    return {
+      message: opened
+        ? `The connection to ${baseUrl} dropped mid-stream: ${cliWords(error.message)}`
+        : `Could not reach ${baseUrl}: ${cliWords(error.message)}`,
+      code: EXIT.network,
+    };
+  }
+  if (error.statusCode !== undefined && !(error instanceof QuotaExceededError)) {
+    return { message: `The API refused the WebSocket: ${cliWords(error.message)}`, code: EXIT.api };
+  }
+  return undefined;
+}
+
 async function speakCommand(args: string[], io: Io): Promise<number> {
+  const startedAt = Date.now();
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(args, SPEAK_OPTIONS),
     allowPositionals: true,
@@ -282,6 +408,8 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
   const source = positionals[0];
   if (source === undefined) throw new UsageError("speak needs TEXT, or - to read it from stdin");
   const format = checkOutputFormat(values.format ?? DEFAULT_OUTPUT_FORMAT);
+  const realtime = values.realtime === true;
+  const inactivityTimeout = checkRealtimeOptions(values, realtime);
   const subtitles = values.subtitles;
   if (subtitles !== undefined) {
     if (!subtitleFormatFor(subtitles)) {
@@ -292,7 +420,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
     if (subtitles === "-" && values.out === "-") {
       throw new UsageError("--subtitles - and -o - cannot share stdout: write one of them to a file");
     }
-    if (extensionFor(format) === "ogg") {
+    if (extensionFor(format) === "ogg" && !realtime) {
       throw new UsageError(
         `--subtitles needs an mp3, pcm, ulaw or alaw --format: timed Opus audio cannot be joined across requests (got ${format})`,
       );
@@ -309,12 +437,24 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
     ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
     ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
   });
-  const text = source === "-" ? await readAll(io.stdin) : source;
+  if (realtime && source !== "-" && source.trim() === "") throw new UsageError("TEXT is empty: nothing to say");
+  // Without --realtime, stdin is read whole first (Ctrl-C meanwhile stops the command as any other).
+  const text = realtime ? source : source === "-" ? await readAll(io.stdin) : source;
   const out = values.out ?? `speech.${extensionFor(format)}`;
   const toStdout = out === "-";
   const stdoutTaken = toStdout || subtitles === "-";
   // --play needs a player: looked for before the request, so that nothing is billed for audio that cannot play.
-  if (values.play && !toStdout) {
+  const playing = values.play === true && (realtime || !toStdout);
+  if (playing && realtime && !["mp3", "ogg"].includes(extensionFor(format))) {
+    const { codec, sampleRate } = parseFormat(format);
+    const ffmpegFormat = codec === "pcm" ? "s16le" : codec === "ulaw" ? "mulaw" : "alaw";
+    throw new UsageError(
+      `--play --realtime plays mp3 and opus formats: a player cannot tell raw ${format} audio from its bytes as it ` +
+        `arrives. Write it with -o, or pipe it to a player told the format: -o - | ffplay -f ${ffmpegFormat} ` +
+        `-ar ${sampleRate} -i -`,
+    );
+  }
+  if (playing) {
     await findPlayer().catch((error: unknown) => {
       if (!(error instanceof PlayerNotFoundError)) throw error;
       throw new UsageError(
@@ -324,7 +464,10 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
     });
   }
   // No progress bar where it would be mixed into captions shown on the same terminal (--subtitles - on a terminal).
-  const showProgress = io.stderr.isTTY === true && !values.json && !(subtitles === "-" && io.stdout.isTTY === true);
+  // Nor where it would erase what is being typed (--realtime reading stdin from the terminal).
+  const typing = realtime && source === "-" && (io.stdin as { isTTY?: boolean }).isTTY === true;
+  const showProgress =
+    io.stderr.isTTY === true && !values.json && !(subtitles === "-" && io.stdout.isTTY === true) && !typing;
 
   // Ctrl-C / SIGTERM: abort the request; speak() removes the partial file; exit 130 / 143.
   const stop = new AbortController();
@@ -363,19 +506,39 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
         }
       }, 500)
     : undefined;
+  // With --realtime, stdin is read as it arrives, from now on (so the time to first audio counts from its first byte).
+  const arriving = realtime && source === "-" ? new ArrivingText(io.stdin) : undefined;
+  if (typing && !values.json) io.stderr.write("Reading the text as you type it: Ctrl-D ends it, Ctrl-C stops.\n");
+  let opened = false;
+  const onFirstAudio = (first: FirstAudio) => {
+    if (values.json) return;
+    const afterText = arriving ? ` (${first.fromFirstTextMs} ms after the first text)` : "";
+    io.stderr.write(`${drawn ? "\r\x1b[2K" : ""}First audio after ${first.fromStartMs} ms${afterText}\n`);
+  };
+  const common = {
+    voiceId: values.voice ?? DEFAULT_VOICE,
+    ...(values.model ? { modelId: values.model } : {}),
+    outputFormat: format,
+    ...(seed !== undefined ? { seed } : {}),
+    out,
+    ...(subtitles !== undefined ? { subtitles } : {}),
+    stdout: io.stdout,
+    abortSignal: stop.signal,
+    ...(showProgress ? { onProgress } : {}),
+  };
   try {
-    const result = await speak(client, {
-      text,
-      voiceId: values.voice ?? DEFAULT_VOICE,
-      ...(values.model ? { modelId: values.model } : {}),
-      outputFormat: format,
-      ...(seed !== undefined ? { seed } : {}),
-      out,
-      ...(subtitles !== undefined ? { subtitles } : {}),
-      stdout: io.stdout,
-      abortSignal: stop.signal,
-      ...(showProgress ? { onProgress } : {}),
-    });
+    const result = realtime
+      ? await speakRealtime(client, {
+          ...common,
+          text: arriving ?? source,
+          startedAt,
+          ...(values["auto-mode"] ? { autoMode: true } : {}),
+          ...(inactivityTimeout !== undefined ? { inactivityTimeout } : {}),
+          ...(playing ? { play: (audio: ReadableStream<Uint8Array>) => play(audio, { signal: stop.signal }) } : {}),
+          onOpen: () => void (opened = true),
+          onFirstAudio,
+        })
+      : await speak(client, { ...common, text });
     if (drawn) io.stderr.write("\n");
     if (values.json) jsonStream(io, stdoutTaken).write(`${JSON.stringify(result)}\n`);
     else {
@@ -385,6 +548,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
         : [
             `Wrote ${result.file}: ${result.bytes} bytes, ${result.durationSeconds.toFixed(2)} s of ${result.format}` +
               `${result.requestId ? `, request id ${result.requestId}` : ""}` +
+              (realtime ? realtimeSummary(result as RealtimeSpeakResult, arriving !== undefined) : "") +
               `${result.chunks > 1 ? ` (${result.chunks} requests stitched${ids.length ? `: ${ids.join(", ")}` : ""})` : ""}`,
           ];
       const captions = result.subtitles;
@@ -396,7 +560,7 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
       }
       if (lines.length > 0) jsonStream(io, stdoutTaken).write(`${lines.join("\n")}\n`);
     }
-    if (values.play && !toStdout) {
+    if (playing && !realtime) {
       const { readFile } = await import("node:fs/promises");
       await play(await readFile(result.file));
     }
@@ -411,16 +575,18 @@ async function speakCommand(args: string[], io: Io): Promise<number> {
         .filter((p) => p !== undefined)
         .map((p) => `${p}.partial`);
       const removed = partials.length > 0 ? ` and ${partials.join(" and ")} removed` : "";
-      const message = `Interrupted (${stoppedBy}): the request was stopped${removed}.`;
+      const message = `Interrupted (${stoppedBy}): the ${realtime ? "session" : "request"} was stopped${removed}.`;
       if (values.json) jsonStream(io, stdoutTaken).write(errorJson(error, message));
-      else io.stderr.write(`${message}\n`);
+      else io.stderr.write(`${typing ? "\n" : ""}${message}\n`); // after the ^C on the line being typed
       return stoppedBy === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
     }
-    const { message, code } = explain(error, client.baseUrl);
+    const { message, code } =
+      (realtime && explainRealtime(error, client.baseUrl, opened)) || explain(error, client.baseUrl);
     if (values.json) jsonStream(io, stdoutTaken).write(errorJson(error, message));
     else io.stderr.write(`${message}\n`);
     return code;
   } finally {
+    arriving?.stop();
     clearInterval(ticker);
     io.signals?.off("SIGINT", onInt);
     io.signals?.off("SIGTERM", onTerm);

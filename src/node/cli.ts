@@ -58,7 +58,7 @@ speak options:
       --realtime       send the text over the realtime WebSocket as it arrives (with -, stdin as it is written,
                        without waiting for its end) and write (or play) the audio as it comes; prints the time to
                        the first audio. --subtitles are timed by the alignment the API sends with the audio
-      --auto-mode      (--realtime) the API generates at each sentence, not once about 120 characters are in
+      --auto-mode      (--realtime) the API generates at each sentence instead of waiting for about 120 characters
       --inactivity-timeout SECONDS
                        (--realtime) how long the API waits for more text before it closes, 1 to 180 (default 20)
       --json           print the result as JSON on stdout (on stderr when stdout carries the audio or captions);

@@ -15,7 +15,7 @@ import {
   errorFromResponse,
 } from "../core/errors.js";
 import type { Redactor } from "../core/redact.js";
-import type { WebSocketConstructor, WebSocketEventLike, WebSocketLike } from "./types.js";
+import type { WebSocketConstructor, WebSocketEventLike, WebSocketEventName, WebSocketLike } from "./types.js";
 
 /** The message the API sends before it closes a socket for a reason. */
 interface ErrorMessage {
@@ -68,7 +68,8 @@ function create(
 ): { socket: WebSocketLike; headersSent: boolean } {
   if (Object.keys(headers).length > 0) {
     try {
-      return { socket: new WebSocketClass(url, { headers }), headersSent: true };
+      const WithHeaders = WebSocketClass as unknown as new (url: string, options: object) => WebSocketLike;
+      return { socket: new WithHeaders(url, { headers }), headersSent: true };
     } catch (error) {
       if ((error as { name?: unknown } | null)?.name !== "SyntaxError") throw error;
     }
@@ -189,7 +190,7 @@ export class Link {
   #start(): void {
     const { socket } = this;
     const { signal } = this.#settings;
-    const listen = (type: string, listener: (event: WebSocketEventLike) => void): void => {
+    const listen = (type: WebSocketEventName, listener: (event: WebSocketEventLike) => void): void => {
       socket.addEventListener(type, listener);
       this.#cleanup.push(() => socket.removeEventListener(type, listener));
     };

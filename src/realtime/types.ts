@@ -19,14 +19,18 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: WebSocketEventLike) => void): void;
-  removeEventListener(type: string, listener: (event: WebSocketEventLike) => void): void;
+  addEventListener(type: WebSocketEventName, listener: (event: WebSocketEventLike) => void): void;
+  removeEventListener(type: WebSocketEventName, listener: (event: WebSocketEventLike) => void): void;
   pause?(): void;
   resume?(): void;
 }
 
+/** The WebSocket events the client listens to. */
+export type WebSocketEventName = "open" | "message" | "close" | "error";
+
 /** The fields of the WebSocket events the client reads (`message`, `close`, `error`). */
 export interface WebSocketEventLike {
+  readonly type?: string;
   readonly data?: unknown;
   readonly code?: number;
   readonly reason?: string;
@@ -37,8 +41,9 @@ export interface WebSocketEventLike {
 /**
  * A WebSocket class: the runtime's `WebSocket`, or `ws`'s. The client passes `{ headers }` as the second argument
  * (Deno, Bun, Node's and `ws`'s take it); where that throws, as it does in browsers, it connects without headers.
+ * (The second parameter is typed `never` so that every such class fits, whatever it declares there.)
  */
-export type WebSocketConstructor = new (url: string, options?: { headers: Record<string, string> }) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, options?: never) => WebSocketLike;
 
 /** Where the client reads a text: an LLM's token stream, any iterable of strings, or one string. */
 export type TextSource = string | Iterable<string> | AsyncIterable<string> | ReadableStream<string>;

@@ -102,7 +102,11 @@ describe("long-form abort semantics", () => {
     const faults: Record<number, string> = { 0: "slow-drip:bytes=64,interval=50", 1: "500" };
     const faulty: typeof fetch = async (input, init) => {
       const text = await new Response(init?.body ?? null).text();
-      const fault = faults[chunkOf(JSON.parse(text))];
+      const chunk = chunkOf(JSON.parse(text));
+      const fault = faults[chunk];
+      // Chunk 1 fails only once chunk 0 is streaming: on a loaded machine its 500 could otherwise come back (and abort
+      // chunk 0) before chunk 0's request reached the server.
+      if (chunk === 1) await eventually(() => mock.requests.slice(from).some((r) => chunkOf(r.body) === 0), 5000);
       const headers = new Headers(init?.headers);
       if (fault) headers.set("x-mock-fault", fault);
       return fetch(input, { ...init, headers, body: text });

@@ -66,7 +66,9 @@ beforeAll(async () => {
   };
   await writeFile(join(dir, "spec.json"), JSON.stringify(spec));
   await writeFile(join(dir, "history.json"), JSON.stringify(HISTORY));
-  const files = await generate({ specs: [join(dir, "spec.json"), join(dir, "history.json")] });
+  // The realtime AsyncAPI document as it is: src/ imports generated/realtime.ts too.
+  const realtime = join(ROOT, "spec/elevenlabs-tts-realtime.asyncapi.yml");
+  const files = await generate({ specs: [join(dir, "spec.json"), join(dir, "history.json"), realtime] });
   await mkdir(join(dir, "generated"));
   for (const [name, contents] of files) await writeFile(join(dir, "generated", name), contents);
   await cp(join(ROOT, "src"), join(dir, "src"), { recursive: true });

@@ -42,24 +42,29 @@ describe("package hygiene", () => {
     expect(code, out).toBe(0);
   });
 
-  it("attw --pack --profile esm-only passes; the only problems are the CommonJS/node10 ones of an ESM-only package", async () => {
-    // An ESM-only package (no CommonJS build, `"type": "module"`, Node ≥ 20.11) cannot satisfy `require()` under
-    // node16-cjs (CJSResolvesToESM: use import()) nor the pre-exports node10 resolution of a subpath such as
-    // "./mock" (NoResolution). The esm-only profile ignores exactly those two resolution kinds; everything that an
-    // ESM consumer uses (node16 from ESM, bundler) must be clean.
-    const { code, out } = await exec(join(BIN, "attw"), ["--pack", ".", "--profile", "esm-only", "--format", "json"]);
-    expect(code, out).toBe(0);
-    const result = JSON.parse(out.slice(out.indexOf("{"))) as AttwResult;
-    const problems = Object.values(result.problems).flat();
-    for (const p of problems) expect(["node10", "node16-cjs"], JSON.stringify(p)).toContain(p.resolutionKind);
+  // attw packs and analyses the whole package: 30 s was not enough on a loaded machine (seen at load 8).
+  it(
+    "attw --pack --profile esm-only passes; the only problems are the CommonJS/node10 ones of an ESM-only package",
+    { timeout: 90_000 },
+    async () => {
+      // An ESM-only package (no CommonJS build, `"type": "module"`, Node ≥ 20.11) cannot satisfy `require()` under
+      // node16-cjs (CJSResolvesToESM: use import()) nor the pre-exports node10 resolution of a subpath such as
+      // "./mock" (NoResolution). The esm-only profile ignores exactly those two resolution kinds; everything that an
+      // ESM consumer uses (node16 from ESM, bundler) must be clean.
+      const { code, out } = await exec(join(BIN, "attw"), ["--pack", ".", "--profile", "esm-only", "--format", "json"]);
+      expect(code, out).toBe(0);
+      const result = JSON.parse(out.slice(out.indexOf("{"))) as AttwResult;
+      const problems = Object.values(result.problems).flat();
+      for (const p of problems) expect(["node10", "node16-cjs"], JSON.stringify(p)).toContain(p.resolutionKind);
 
-    // The types follow the export conditions: Node gets the node entry's types, bundlers (browsers) the browser's.
-    const types = (entry: string, kind: string) =>
-      result.analysis.entrypoints[entry]?.resolutions[kind]?.resolution?.fileName;
-    expect(types(".", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/node/index.d.ts");
-    expect(types(".", "bundler")).toBe("/node_modules/elevenlabs-fetch/dist/src/browser.d.ts");
-    expect(types("./mock", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/mock/index.d.ts");
-  });
+      // The types follow the export conditions: Node gets the node entry's types, bundlers (browsers) the browser's.
+      const types = (entry: string, kind: string) =>
+        result.analysis.entrypoints[entry]?.resolutions[kind]?.resolution?.fileName;
+      expect(types(".", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/node/index.d.ts");
+      expect(types(".", "bundler")).toBe("/node_modules/elevenlabs-fetch/dist/src/browser.d.ts");
+      expect(types("./mock", "node16-esm")).toBe("/node_modules/elevenlabs-fetch/dist/src/mock/index.d.ts");
+    },
+  );
 
   it("the tarball holds dist JS + .d.ts, the mock's openapi.json, README, LICENSE and package.json, nothing else", async () => {
     const { code, out } = await exec("npm", ["pack", "--dry-run", "--json", "--loglevel=error"]);

@@ -67,7 +67,8 @@ describe("fault matrix", () => {
       expect(r.attempts).toBe(2);
       expect(r.waits).toEqual([1000]);
       expect(r.ms).toBeGreaterThanOrEqual(950);
-      expect(r.ms).toBeLessThan(3000);
+      // The wait itself is `waits`; the whole call's bound is loose, for a loaded CI machine (3.9 s was seen).
+      expect(r.ms).toBeLessThan(8000);
     } finally {
       retryWaits.real = false;
     }

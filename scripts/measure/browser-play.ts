@@ -6,7 +6,7 @@
  * playwright answers the page's own two files (the HTML, and `play-page.ts` bundled with src/browser.ts by esbuild).
  */
 import { resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startMockServer, type MockServer } from "../../src/mock/index.ts";
 import type { PlayResult, PlayRun } from "./play-page.ts";
@@ -33,6 +33,20 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page's script bundled for the browser (an ES module, es2022) by esbuild: `entryPoints` or `stdin`. */
+export async function bundleForBrowser(input: Pick<BuildOptions, "entryPoints" | "stdin">): Promise<string> {
+  const bundled = await build({
+    ...input,
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  return bundled.outputFiles[0]!.text;
+}
+
 export interface PlayPages {
   /** The local server (tone engine), with the requests it received. */
   mock: MockServer;
@@ -44,16 +58,7 @@ export interface PlayPages {
 }
 
 export async function startPlayPages(browser: Browser): Promise<PlayPages> {
-  const bundled = await build({
-    entryPoints: [resolve(import.meta.dirname, "play-page.ts")],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  const script = bundled.outputFiles[0]!.text;
+  const script = await bundleForBrowser({ entryPoints: [resolve(import.meta.dirname, "play-page.ts")] });
   const mock = await startMockServer({ engine: "tone", apiKeys: ["local-server-key"], cors: false });
   const html = `<!doctype html><meta charset="utf-8"><title>play()</title><script type="module" src="/play-page.js"></script>`;
   const page = async (): Promise<Page> => {

@@ -6,8 +6,9 @@
  *   npm run bench                          all rows except codegen; table on stdout, JSON in .tmp/bench.json
  *   npm run bench -- --spec FILE           also time the codegen on FILE (e.g. the full public OpenAPI document)
  *   npm run bench -- --runs 7 --out F.json more runs per figure (default 5, at least 3), JSON elsewhere
- *   npm run bench -- --quick               3 runs, fewer requests, no RSS, type-check or per-operation bundle rows
- *                                          (a smoke run, under a minute)
+ *   npm run bench -- --quick               3 runs, fewer requests, no RSS, type-check, per-operation bundle or
+ *                                          instruction rows, no guarded-fetch or bare node:http references (a smoke
+ *                                          run, under a minute)
  *   npm run bench -- --node PATH           run the clients (cold import and request rows) on another node binary,
  *                                          e.g. Node 22 (.ci/run unpacks one into .tmp/runtimes/node22/bin/node)
  *
@@ -93,10 +94,10 @@ const MiB = 1024 * KiB;
 /** The loads every contender runs in each round: 64 KiB and 1 MiB answers, one at a time and 32 at a time. */
 const LOADS: Load[] = args.quick
   ? [
-      { bytes: 64 * KiB, concurrency: 1, requests: 300, warmup: 100 },
-      { bytes: 64 * KiB, concurrency: 32, requests: 640, warmup: 160 },
-      { bytes: MiB, concurrency: 1, requests: 40, warmup: 10 },
-      { bytes: MiB, concurrency: 32, requests: 96, warmup: 32 },
+      { bytes: 64 * KiB, concurrency: 1, requests: 200, warmup: 60 },
+      { bytes: 64 * KiB, concurrency: 32, requests: 384, warmup: 96 },
+      { bytes: MiB, concurrency: 1, requests: 24, warmup: 6 },
+      { bytes: MiB, concurrency: 32, requests: 64, warmup: 32 },
     ]
   : [
       { bytes: 64 * KiB, concurrency: 1, requests: 2000, warmup: 300 },
@@ -339,7 +340,8 @@ async function coldImportRows(): Promise<void> {
   const rss: Record<string, Runs> = {};
   const names = Object.keys(variants);
   // Two more runs than the others: process start times are noisy.
-  for (let run = 0; run < RUNS + 2 && timeLeft("cold import"); run++) {
+  // Two more rounds than the other rows (the first imports warm the disk cache), except with --quick.
+  for (let run = 0; run < (args.quick ? RUNS : RUNS + 2) && timeLeft("cold import"); run++) {
     for (const name of order(names, run)) {
       const r = await runProc(CLIENT_NODE, ["--input-type=module", "-e", variants[name]!], {
         cwd: CONSUMER,
@@ -511,10 +513,12 @@ async function requestRows(baseUrl: string): Promise<void> {
     `requests: CPU and requests/s at 64 KiB and 1 MiB, concurrency 1 and 32, and time to first chunk ` +
       `(${RUNS} rounds × ${CLIENTS.length} contenders, one process each) …`,
   );
+  // --quick leaves out the two references (guarded fetch, bare node:http): the targets are against bare fetch.
   const suite = await measure(
     { kind: "suite", loads: LOADS, ttfb: SIZES.ttfb },
     baseUrl,
     args.quick ? 60_000 : 180_000,
+    args.quick ? CLIENTS.filter((c) => c !== "fetch-guarded" && c !== "node-http") : CLIENTS,
   );
   // The issue's targets: CPU at 64 KiB (sequential and concurrency 32), requests/s at 64 KiB and concurrency 32.
   for (const load of LOADS) {

@@ -5,6 +5,7 @@
  * their samples, Ogg Opus by the granule position of its last whole page (less the pre-skip).
  */
 import { mp3Frames, mp3HeaderLength } from "../core/mp3.js";
+import { parseFormat } from "../format.js";
 
 /** The longest MP3 frame (MPEG-2.5 at 8 kHz, 160 kbps, padded) and Ogg page: what may be carried to the next message. */
 const MAX_MP3_FRAME = 2881;
@@ -26,8 +27,7 @@ const join = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 
 /** A clock for `format` (`codec_samplerate[_kbps]`, as the spec's enum names them; checked before it gets here). */
 export function audioClock(format: string): AudioClock {
-  const [codec, rate] = format.split("_");
-  const sampleRate = Number(rate);
+  const { codec, sampleRate } = parseFormat(format);
   if (codec === "mp3") return mp3Clock();
   if (codec === "opus") return oggOpusClock();
   const width = codec === "pcm" ? 2 : 1; // bytes a sample: 16-bit PCM, 8-bit μ-law and A-law

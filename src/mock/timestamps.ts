@@ -31,6 +31,19 @@ const V1_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 32
 const V2_KBPS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 const V1_RATES = [44100, 48000, 32000];
 
+/**
+ * The MPEG Layer III frame whose header starts with bytes `b0 b1 b2`: its length in bytes and the samples it decodes
+ * to (1152 for MPEG-1, 576 for MPEG-2/2.5); undefined when they are no frame header.
+ */
+export function mp3Frame(b0: number, b1: number, b2: number): { length: number; samples: number } | undefined {
+  const version = (b1 >> 3) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+  const kbps = (version === 3 ? V1_KBPS : V2_KBPS)[b2 >> 4] ?? 0;
+  const rate = (V1_RATES[(b2 >> 2) & 3] ?? 0) / (version === 3 ? 1 : version === 2 ? 2 : 4);
+  if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || version === 1 || !kbps || !rate) return undefined;
+  const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
+  return { length, samples: version === 3 ? 1152 : 576 };
+}
+
 /** Counts the samples of the MPEG Layer III frames in a byte stream fed in pieces (frames may span pieces). */
 export class Mp3SampleCounter {
   samples = 0;
@@ -45,15 +58,10 @@ export class Mp3SampleCounter {
       if (this.#partial.length < 4) continue;
       const [b0 = 0, b1 = 0, b2 = 0] = this.#partial;
       this.#partial = [];
-      const version = (b1 >> 3) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
-      const kbps = (version === 3 ? V1_KBPS : V2_KBPS)[b2 >> 4] ?? 0;
-      const rate = (V1_RATES[(b2 >> 2) & 3] ?? 0) / (version === 3 ? 1 : version === 2 ? 2 : 4);
-      if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || version === 1 || !kbps || !rate) {
-        throw new Error(`the MP3 encoder wrote no frame header where one belongs (${b0}, ${b1})`);
-      }
-      const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
-      this.samples += version === 3 ? 1152 : 576;
-      const rest = length - 4;
+      const frame = mp3Frame(b0, b1, b2);
+      if (!frame) throw new Error(`the MP3 encoder wrote no frame header where one belongs (${b0}, ${b1})`);
+      this.samples += frame.samples;
+      const rest = frame.length - 4;
       const here = Math.min(rest, bytes.length - at);
       at += here;
       this.#skip = rest - here;

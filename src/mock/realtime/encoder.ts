@@ -10,7 +10,7 @@
  */
 import { openEncoder, parseFormat, type SpeechEngine } from "../audio/index.js";
 import type { AudioEncoder } from "../audio/encoder.js";
-import { codecDelay } from "../timestamps.js";
+import { codecDelay, mp3Frame } from "../timestamps.js";
 
 export type { SpeechEngine };
 
@@ -37,10 +37,6 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   out.set(b, a.length);
   return out;
 };
-
-const V1_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
-const V2_KBPS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-const V1_RATES = [44100, 48000, 32000];
 
 /**
  * A splitter from `whole`, which says how many leading bytes of what has come form whole units and how many samples
@@ -73,17 +69,11 @@ const mp3Splitter = (): Splitter =>
     let at = 0;
     let samples = 0;
     while (at + 4 <= bytes.length) {
-      const [b0, b1 = 0, b2 = 0] = [bytes[at], bytes[at + 1], bytes[at + 2]];
-      const version = (b1 >> 3) & 3;
-      const kbps = (version === 3 ? V1_KBPS : V2_KBPS)[b2 >> 4] ?? 0;
-      const rate = (V1_RATES[(b2 >> 2) & 3] ?? 0) / (version === 3 ? 1 : version === 2 ? 2 : 4);
-      if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0 || version === 1 || !kbps || !rate) {
-        throw new Error(`the MP3 encoder wrote no frame header where one belongs (byte ${at})`);
-      }
-      const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
-      if (at + length > bytes.length) break;
-      at += length;
-      samples += version === 3 ? 1152 : 576;
+      const frame = mp3Frame(bytes[at] ?? 0, bytes[at + 1] ?? 0, bytes[at + 2] ?? 0);
+      if (!frame) throw new Error(`the MP3 encoder wrote no frame header where one belongs (byte ${at})`);
+      if (at + frame.length > bytes.length) break;
+      at += frame.length;
+      samples += frame.samples;
     }
     return { length: at, samples };
   });

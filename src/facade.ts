@@ -12,6 +12,7 @@
  * An answer with `audio_base64` also gives `audio`, the decoded bytes (not enumerable: the object keeps the official
  * shape).
  */
+import { createFinalURL, createQuerySerializer, defaultPathSerializer as pathSerializer } from "openapi-fetch";
 import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import type { FacadeGroup, KeyMap, OperationData } from "../generated/runtime.js";
@@ -320,20 +321,16 @@ type RawCall = (
   init: Record<string, unknown>,
 ) => Promise<{ response: Response; data?: unknown; error?: unknown }>;
 
+/** openapi-fetch's default query serialiser (form, exploded), built once. */
+const querySerializer = createQuerySerializer();
+
 /**
- * The request as openapi-fetch would build it (its default serialisers: path values and form-exploded query values
- * URI-encoded, a JSON body, the client's then the call's headers), without it: no Headers objects, no web Request.
+ * The request as openapi-fetch would build it (with its own URL serialisers, a JSON body, the client's then the call's
+ * headers), without its request pipeline: no Headers objects, no web Request.
  */
 function direct(ctx: Context, op: OperationData, wire: Wire, headers: Record<string, string> | undefined): Outgoing {
-  let url =
-    ctx.baseUrl + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(wire.path[name] ?? ""));
-  let separator = "?";
-  for (const [name, value] of Object.entries(wire.query)) {
-    for (const item of Array.isArray(value) ? value : value == null ? [] : [value]) {
-      url += `${separator}${name}=${encodeURIComponent(String(item))}`;
-      separator = "&";
-    }
-  }
+  const params = { path: wire.path, query: wire.query };
+  const url = createFinalURL(op.path, { baseUrl: ctx.baseUrl, params, querySerializer, pathSerializer });
   const body = wire.body && JSON.stringify(wire.body);
   return {
     method: op.method,

@@ -78,9 +78,11 @@ export interface RealtimeConnectionOptions {
   webSocket?: WebSocketConstructor | undefined;
 }
 
-type Settings<T> = Camelize<
-  Pick<T, Extract<keyof T, "voice_settings" | "generation_config" | "pronunciation_dictionary_locators">>
->;
+/**
+ * A first message's settings: its fields but those the client sets itself (the text, the context, the credentials),
+ * as index.ts's isControlled() leaves them at run time, so that a setting the spec adds is typed too.
+ */
+type Settings<T> = Camelize<Omit<T, "text" | "context_id" | "authorization" | "xi-api-key" | "xi_api_key">>;
 
 /** `stream-input`'s query parameters, camelCased: `modelId`, `outputFormat`, `autoMode`, `inactivityTimeout` … */
 export type StreamInputParameters = Camelize<Omit<StreamInputQuery, "authorization">>;

@@ -176,6 +176,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const accepts = (key: string | undefined): boolean =>
     options.apiKeys ? options.apiKeys.includes(key ?? "") : !!key?.trim();
 
+  /** Adds a record of a request, dropping the oldest past recordLimit. */
+  const keep = (record: RecordedRequest): void => {
+    requests.push(record);
+    if (requests.length > recordLimit) requests.shift();
+  };
+
   const remember = (requestId: string) => {
     issued.add(requestId);
     if (issued.size > 10_000) issued.delete(issued.values().next().value as string);
@@ -199,8 +205,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     };
     const apiKey = headers[apiKeyHeader];
     if (apiKey !== undefined) headers[apiKeyHeader] = REDACTED;
-    requests.push(record);
-    if (requests.length > recordLimit) requests.shift();
+    keep(record);
     res.on("close", () => (record.finishedAt = Date.now()));
     const reply = (status: number, body: unknown, extra: Record<string, string> = {}) => {
       record.status = status;
@@ -573,8 +578,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         body: undefined,
         receivedAt: Date.now(),
       };
-      requests.push(record);
-      if (requests.length > recordLimit) requests.shift();
+      keep(record);
       return record;
     },
   });

@@ -123,8 +123,7 @@ function coerce(raw: string, schema: FieldSchema): unknown {
   if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(raw.trim())) {
     return Number(raw);
   }
-  if (types.includes("string")) return raw;
-  return raw; // the type check names what was expected
+  return raw; // a string, or what the type check names as not what was expected
 }
 
 /** The channel's query parameters from `search`, checked, with the spec's defaults; or what is wrong. */
